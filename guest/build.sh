@@ -58,8 +58,14 @@ APT_REFRESHED=no
 apt_refresh() {
     [ "$APT_REFRESHED" = yes ] && return 1
     log "apt-get update (package lists missing or stale)"
-    apt-get -q update >/dev/null || die "apt-get update failed"
     APT_REFRESHED=yes
+    local try
+    for try in 1 2 3; do
+        # Another apt process may hold the lists lock for a moment.
+        apt-get -q update >/dev/null 2>&1 && return 0
+        sleep 5
+    done
+    die "apt-get update failed"
 }
 
 resolve_kernel_package() {
