@@ -3,7 +3,7 @@
 #
 #   guest/test-image.sh [--all] [IMAGE_DIR]      IMAGE_DIR defaults to <repo>/build/guest
 #
-# Default cases: microvm + agent channel (ready line, ECHO, POWEROFF -> QEMU exits) and
+# Default cases: microvm + agent channel (ready line, ECHO, reconnect, POWEROFF -> QEMU exits) and
 # microvm + runc running a busybox container whose bundle and rootfs are on a 9p share.
 # --all adds the channel case on q35 with the vmlinux (PVH) and with the bzImage.
 # Prints one "PASS"/"FAIL" line per case and a closing "N passed, N failed" line; exit 1 on
@@ -127,6 +127,14 @@ case_channel() { # case_channel MACHINE KERNEL
     printf '%s\n' "$payload" >&"$CH_IN"
     expect_line "^ECHO " "an echo of a line with spaces" || return 1
     [ "$LAST_LINE" = "ECHO $payload" ] || { echo "echo altered the line: $LAST_LINE"; return 1; }
+
+    # A new client (after the first one went away) is greeted with a fresh ready line.
+    stop_pid "$SOCAT_PID"; SOCAT_PID=
+    coproc CH { exec socat - "UNIX-CONNECT:$dir/ch.sock"; }
+    SOCAT_PID=$CH_PID; CH_OUT=${CH[0]}; CH_IN=${CH[1]}
+    expect_line '^CAPSA-AGENT-READY uptime=[0-9]+\.[0-9]+$' "a ready line after reconnecting" || return 1
+    printf 'again\n' >&"$CH_IN"
+    expect_line '^ECHO again$' "'ECHO again'" || return 1
 
     printf 'POWEROFF\n' >&"$CH_IN"
     expect_line '^BYE$' "'BYE'" || return 1
