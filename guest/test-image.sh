@@ -5,7 +5,8 @@
 #
 # Default cases: microvm + agent channel (ready line, ECHO, reconnect, POWEROFF -> QEMU exits) and
 # microvm + runc running a busybox container whose bundle and rootfs are on a 9p share.
-# --all adds the channel case on q35 with the vmlinux (PVH) and with the bzImage.
+# --all adds the channel case on q35 with the vmlinux (PVH) and with the bzImage, and the
+# runc case on q35.
 # Prints one "PASS"/"FAIL" line per case and a closing "N passed, N failed" line; exit 1 on
 # any failure. Every process, socket and temp dir it creates is removed, also on failure.
 set -euo pipefail
@@ -183,14 +184,15 @@ make_bundle() { # make_bundle DIR
 EOF
 }
 
-case_runc() {
-    local dir=$WORK/runc cmd
+case_runc() { # case_runc MACHINE
+    local dir=$WORK/runc-$1 cmd p9
     mkdir -p "$dir/share"
     make_bundle "$dir/share/c1"
+    case $1 in microvm) p9=virtio-9p-device ;; q35) p9=virtio-9p-pci ;; esac
     cmd='runc --root /run/runc run --bundle /run/kata-containers/shared/containers/c1 c1'
-    start_qemu microvm "$VMLINUX" "$dir" "$BASE_APPEND capsa.mount9p=1 capsa.init=\"$cmd\"" \
+    start_qemu "$1" "$VMLINUX" "$dir" "$BASE_APPEND capsa.mount9p=1 capsa.init=\"$cmd\"" \
         -fsdev "local,id=fs0,path=$dir/share,security_model=none" \
-        -device virtio-9p-device,fsdev=fs0,mount_tag=kataShared
+        -device "$p9,fsdev=fs0,mount_tag=kataShared"
     wait_qemu_exit "$BOOT_TIMEOUT" || { console "$dir" | tail -n 20; return 1; }
     echo "  QEMU exited after $(elapsed) s"
     local want
@@ -216,10 +218,11 @@ run_case() { # run_case NAME FUNCTION ARGS...
 }
 
 run_case microvm-channel case_channel microvm "$VMLINUX"
-run_case microvm-runc-9p case_runc
+run_case microvm-runc-9p case_runc microvm
 if [ "$ALL" = yes ]; then
     run_case q35-channel-vmlinux case_channel q35 "$VMLINUX"
     run_case q35-channel-bzImage case_channel q35 "$BZIMAGE"
+    run_case q35-runc-9p case_runc q35
 fi
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
