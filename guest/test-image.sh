@@ -22,6 +22,9 @@ for a in "$@"; do
     esac
 done
 IMAGE=${IMAGE:-$HERE/../build/guest}
+for tool in qemu-system-x86_64 socat cpio gzip; do
+    command -v "$tool" >/dev/null || { echo "missing host tool '$tool' (apt-get install qemu-system-x86 socat cpio)" >&2; exit 2; }
+done
 MANIFEST=$IMAGE/manifest.properties
 [ -f "$MANIFEST" ] || { echo "no $MANIFEST: run guest/build.sh first" >&2; exit 2; }
 prop() { sed -n "s/^$1=//p" "$MANIFEST"; }
