@@ -142,6 +142,11 @@ public final class TtrpcServer implements AutoCloseable {
     }
   }
 
+  /** The services this server dispatches to, e.g. to serve them over gRPC too ({@code GrpcUnixServer}). */
+  public List<ServerServiceDefinition> services() {
+    return registry.services();
+  }
+
   /** The Unix sockets this server listens on. */
   public List<Path> sockets() {
     return List.copyOf(listeners.values());

@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /** Random input against the decoder: nothing escapes, frames survive any split, buffers are released. */
-class TtrpcFrameDecoderProperties {
+class TtrpcFrameDecoderPropertiesTest {
 
   @BeforeContainer
   static void paranoid() {
