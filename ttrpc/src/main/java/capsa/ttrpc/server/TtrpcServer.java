@@ -46,7 +46,9 @@ public final class TtrpcServer implements AutoCloseable {
 
   private final TtrpcTransport transport;
   private final ServiceRegistry registry;
-  private final PeerCheck peerCheck;
+  /** Null means the default, {@link PeerCheck#sameUser()}, resolved on first use (see {@link #peerCheck()}). */
+  private final PeerCheck configuredPeerCheck;
+  private volatile PeerCheck defaultPeerCheck;
   private final TtrpcFrameEncoder encoder = new TtrpcFrameEncoder();
   private final Map<Channel, Path> listeners = new ConcurrentHashMap<>();
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
@@ -55,7 +57,7 @@ public final class TtrpcServer implements AutoCloseable {
   private TtrpcServer(Builder b) {
     this.transport = b.transport;
     this.registry = new ServiceRegistry(b.services);
-    this.peerCheck = b.peerCheck;
+    this.configuredPeerCheck = b.peerCheck;
   }
 
   /** Starts building a server whose connections and handlers run on {@code transport}. */
@@ -78,7 +80,7 @@ public final class TtrpcServer implements AutoCloseable {
                 new ChannelInitializer<EpollDomainSocketChannel>() {
                   @Override
                   protected void initChannel(EpollDomainSocketChannel ch) {
-                    if (PeerCheckHandler.admit(ch, peerCheck)) {
+                    if (PeerCheckHandler.admit(ch, peerCheck())) {
                       install(ch);
                     }
                   }
@@ -108,11 +110,28 @@ public final class TtrpcServer implements AutoCloseable {
    */
   public void serve(Channel channel) {
     checkOpen();
-    if (channel instanceof EpollDomainSocketChannel uds && !PeerCheckHandler.admit(uds, peerCheck)) {
+    if (channel instanceof EpollDomainSocketChannel uds && !PeerCheckHandler.admit(uds, peerCheck())) {
       return;
     }
     install(channel);
     channel.config().setAutoRead(true);
+  }
+
+  /**
+   * Resolving our uid reads /proc, so it waits until a Unix-socket peer actually needs checking: a guest
+   * agent serving vsock may build its server before /proc is mounted. Failing to resolve it rejects the
+   * connection (the initializer's exception closes the channel).
+   */
+  private PeerCheck peerCheck() {
+    if (configuredPeerCheck != null) {
+      return configuredPeerCheck;
+    }
+    PeerCheck check = defaultPeerCheck;
+    if (check == null) {
+      check = PeerCheck.sameUser();
+      defaultPeerCheck = check;
+    }
+    return check;
   }
 
   private void install(Channel channel) {
@@ -183,7 +202,7 @@ public final class TtrpcServer implements AutoCloseable {
   public static final class Builder {
     private final TtrpcTransport transport;
     private final List<ServerServiceDefinition> services = new ArrayList<>();
-    private PeerCheck peerCheck = PeerCheck.sameUser();
+    private PeerCheck peerCheck; // null: PeerCheck.sameUser(), resolved when first needed
 
     private Builder(TtrpcTransport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
