@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import capsa.ttrpc.TtrpcTransport;
 import capsa.ttrpc.client.TtrpcClient;
+import capsa.ttrpc.server.TtrpcServer;
 import capsa.ttrpc.testing.RawTaskService.BytesMarshaller;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
@@ -45,6 +46,9 @@ class GoShimInteropTest {
   @TempDir Path bundle;
   private final String id = "capsa-ttrpc-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
   private TtrpcTransport transport;
+  private TtrpcServer eventsServer;
+  private final java.util.concurrent.BlockingQueue<RecordingEventsService.Forwarded> events =
+      new java.util.concurrent.LinkedBlockingQueue<>();
   private FileChannel logFifo;
   private Thread logDrain;
   private Path socket;
@@ -54,7 +58,16 @@ class GoShimInteropTest {
   void startShim() throws Exception {
     assumeTrue(Files.isExecutable(SHIM), "needs " + SHIM);
     assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0, "needs root");
-    Files.writeString(bundle.resolve("config.json"), "{}");
+    assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runc")) || Files.isExecutable(Path.of("/usr/bin/runc")),
+        "needs runc");
+    assumeTrue(Files.isExecutable(BUSYBOX), "needs " + BUSYBOX);
+    writeRuncBundle();
+    transport = TtrpcTransport.createDefault();
+    eventsServer =
+        TtrpcServer.builder(transport)
+            .addService(RecordingEventsService.definition(events))
+            .build()
+            .bind(bundle.resolve("containerd.sock.ttrpc"));
     Path log = bundle.resolve("log");
     assertThat(new ProcessBuilder("mkfifo", log.toString()).start().waitFor()).isZero();
     // Opened read-write so the open never blocks; drained so the shim never blocks writing its log.
@@ -75,7 +88,24 @@ class GoShimInteropTest {
     assertThat(start.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(address).startsWith("unix://");
     socket = Path.of(address.substring("unix://".length()));
-    transport = TtrpcTransport.createDefault();
+  }
+
+  private static final Path BUSYBOX = Path.of("/bin/busybox");
+
+  /** {@code runc spec}'s default bundle, running {@code sleep 30} from a busybox rootfs, no terminal. */
+  private void writeRuncBundle() throws Exception {
+    Path bin = Files.createDirectories(bundle.resolve("rootfs/bin"));
+    Files.copy(BUSYBOX, bin.resolve("busybox"));
+    Files.createSymbolicLink(bin.resolve("sleep"), Path.of("busybox"));
+    Process spec = new ProcessBuilder("runc", "spec").directory(bundle.toFile()).start();
+    assertThat(spec.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(spec.exitValue()).isZero();
+    Path config = bundle.resolve("config.json");
+    String json = Files.readString(config);
+    String patched = json.replace("\"terminal\": true", "\"terminal\": false")
+        .replaceFirst("\"args\": \\[\\s*\"sh\"\\s*\\]", "\"args\": [\"sleep\", \"30\"]");
+    assertThat(patched).contains("\"sleep\", \"30\"").contains("\"terminal\": false");
+    Files.writeString(config, patched);
   }
 
   private void drainLog() {
@@ -91,6 +121,9 @@ class GoShimInteropTest {
 
   @AfterEach
   void stopShim() throws Exception {
+    if (eventsServer != null) {
+      eventsServer.close();
+    }
     if (shimPid > 0) {
       Optional<ProcessHandle> shim = ProcessHandle.of(shimPid);
       if (shim.isPresent()) {
@@ -100,6 +133,11 @@ class GoShimInteropTest {
     }
     if (socket != null) {
       Files.deleteIfExists(socket);
+      // Should the test have failed between Create and Delete, remove the container runc still knows.
+      Process delete =
+          new ProcessBuilder("runc", "--root", "/run/containerd/runc/capsa-test", "delete", "-f", id)
+              .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      delete.waitFor(30, TimeUnit.SECONDS);
     }
     if (transport != null) {
       transport.close();
@@ -160,6 +198,52 @@ class GoShimInteropTest {
         assertThat(UnknownFieldSet.parseFrom(f.get(30, TimeUnit.SECONDS)).getField(1).getVarintList())
             .containsExactly(shimPid);
       }
+    }
+  }
+
+  /** A message with field 1 = id and field 2 = bundle (CreateTaskRequest). */
+  private byte[] createRequest() {
+    ByteString idBytes = ByteString.copyFromUtf8(id);
+    ByteString bundleBytes = ByteString.copyFromUtf8(bundle.toString());
+    return ByteString.copyFrom(new byte[] {0x0a, (byte) idBytes.size()})
+        .concat(idBytes)
+        .concat(ByteString.copyFrom(new byte[] {0x12, (byte) bundleBytes.size()}))
+        .concat(bundleBytes)
+        .toByteArray();
+  }
+
+  @Test
+  void goClientForwardsTaskEventsToOurServer() throws Exception {
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of("containerd-namespace-ttrpc", Metadata.ASCII_STRING_MARSHALLER), "capsa-test");
+    try (TtrpcClient client = TtrpcClient.connect(transport, socket)) {
+      io.grpc.Channel channel =
+          ClientInterceptors.intercept(client, MetadataUtils.newAttachHeadersInterceptor(headers));
+      CallOptions withDeadline = CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS);
+      shimPid = UnknownFieldSet.parseFrom(
+              ClientCalls.blockingUnaryCall(channel, method("Connect"), withDeadline, idRequest()))
+          .getField(1).getVarintList().get(0);
+
+      byte[] created = ClientCalls.blockingUnaryCall(channel, method("Create"), withDeadline, createRequest());
+      long taskPid = UnknownFieldSet.parseFrom(created).getField(1).getVarintList().get(0);
+      assertThat(taskPid).isPositive();
+
+      // The shim's Go ttrpc client calls Events/Forward on our server with the TaskCreate envelope.
+      RecordingEventsService.Forwarded create = events.poll(60, TimeUnit.SECONDS);
+      assertThat(create).as("no event forwarded").isNotNull();
+      assertThat(create.topic()).isEqualTo("/tasks/create");
+      assertThat(create.namespace()).isEqualTo("capsa-test");
+      assertThat(create.metadata().get("containerd-namespace-ttrpc")).contains("capsa-test");
+
+      ClientCalls.blockingUnaryCall(channel, method("Delete"), withDeadline, idRequest());
+      // Deleting the created task forwards /tasks/exit, then /tasks/delete.
+      java.util.List<String> topics = new java.util.ArrayList<>();
+      while (!topics.contains("/tasks/delete")) {
+        RecordingEventsService.Forwarded next = events.poll(60, TimeUnit.SECONDS);
+        assertThat(next).as("events so far: %s", topics).isNotNull();
+        topics.add(next.topic());
+      }
+      assertThat(topics).containsExactly("/tasks/exit", "/tasks/delete");
     }
   }
 }
