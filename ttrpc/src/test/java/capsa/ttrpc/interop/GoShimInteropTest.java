@@ -42,6 +42,8 @@ class GoShimInteropTest {
 
   private static final Path SHIM = Path.of("/usr/bin/containerd-shim-runc-v2");
   private static final String TASK = "containerd.task.v2.Task";
+  private static final String NAMESPACE = "capsa-ttrpc-test";
+  private static final Path RUNC_ROOT = Path.of("/run/containerd/runc", NAMESPACE);
 
   @TempDir Path bundle;
   private final String id = "capsa-ttrpc-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
@@ -77,7 +79,7 @@ class GoShimInteropTest {
     logDrain.start();
 
     ProcessBuilder pb =
-        new ProcessBuilder(SHIM.toString(), "-namespace", "capsa-test", "-id", id,
+        new ProcessBuilder(SHIM.toString(), "-namespace", NAMESPACE, "-id", id,
                 "-address", bundle.resolve("containerd.sock").toString(), "start")
             .directory(bundle.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -135,9 +137,14 @@ class GoShimInteropTest {
       Files.deleteIfExists(socket);
       // Should the test have failed between Create and Delete, remove the container runc still knows.
       Process delete =
-          new ProcessBuilder("runc", "--root", "/run/containerd/runc/capsa-test", "delete", "-f", id)
+          new ProcessBuilder("runc", "--root", RUNC_ROOT.toString(), "delete", "-f", id)
               .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       delete.waitFor(30, TimeUnit.SECONDS);
+      try {
+        Files.deleteIfExists(RUNC_ROOT);
+      } catch (java.nio.file.DirectoryNotEmptyException stillInUse) {
+        // another run of this test is using it
+      }
     }
     if (transport != null) {
       transport.close();
@@ -165,7 +172,7 @@ class GoShimInteropTest {
   @Test
   void unaryCallsErrorsAndMetadataAgainstTheGoServer() throws Exception {
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("containerd-namespace-ttrpc", Metadata.ASCII_STRING_MARSHALLER), "capsa-test");
+    headers.put(Metadata.Key.of("containerd-namespace-ttrpc", Metadata.ASCII_STRING_MARSHALLER), NAMESPACE);
     try (TtrpcClient client = TtrpcClient.connect(transport, socket)) {
       io.grpc.Channel channel =
           ClientInterceptors.intercept(client, MetadataUtils.newAttachHeadersInterceptor(headers));
@@ -215,7 +222,7 @@ class GoShimInteropTest {
   @Test
   void goClientForwardsTaskEventsToOurServer() throws Exception {
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("containerd-namespace-ttrpc", Metadata.ASCII_STRING_MARSHALLER), "capsa-test");
+    headers.put(Metadata.Key.of("containerd-namespace-ttrpc", Metadata.ASCII_STRING_MARSHALLER), NAMESPACE);
     try (TtrpcClient client = TtrpcClient.connect(transport, socket)) {
       io.grpc.Channel channel =
           ClientInterceptors.intercept(client, MetadataUtils.newAttachHeadersInterceptor(headers));
@@ -232,8 +239,8 @@ class GoShimInteropTest {
       RecordingEventsService.Forwarded create = events.poll(60, TimeUnit.SECONDS);
       assertThat(create).as("no event forwarded").isNotNull();
       assertThat(create.topic()).isEqualTo("/tasks/create");
-      assertThat(create.namespace()).isEqualTo("capsa-test");
-      assertThat(create.metadata().get("containerd-namespace-ttrpc")).contains("capsa-test");
+      assertThat(create.namespace()).isEqualTo(NAMESPACE);
+      assertThat(create.metadata().get("containerd-namespace-ttrpc")).contains(NAMESPACE);
 
       ClientCalls.blockingUnaryCall(channel, method("Delete"), withDeadline, idRequest());
       // Deleting the created task forwards /tasks/exit, then /tasks/delete.
