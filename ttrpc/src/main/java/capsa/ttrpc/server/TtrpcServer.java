@@ -105,8 +105,11 @@ public final class TtrpcServer implements AutoCloseable {
   /**
    * Serves ttrpc on an already connected channel, whatever its transport. Installs the codec and the
    * connection handler at the end of its pipeline and turns auto-read on; the server owns the channel
-   * from now on and closes it on {@link #close()}. Unix-socket channels get the peer check too. Bytes the
-   * channel read before this call and did not pass down the pipeline are not seen.
+   * from now on and closes it on {@link #close()}. Bytes the channel read before this call and did not
+   * pass down the pipeline are not seen. Callable from any thread.
+   *
+   * <p>An {@code EpollDomainSocketChannel} gets the peer check too and is closed if refused; a bridged fd
+   * that is not a real socket peer should be served by a server built with {@link PeerCheck#allowAll()}.
    */
   public void serve(Channel channel) {
     checkOpen();
