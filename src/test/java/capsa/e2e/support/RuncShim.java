@@ -57,10 +57,19 @@ public final class RuncShim implements AutoCloseable {
      * scratch dir; no containerd needs to listen there unless the shim publishes events.
      */
     public static RuncShim start(String namespace, String id) {
+        return start(namespace, id, null);
+    }
+
+    /**
+     * Starts a shim whose {@code -address} and {@code TTRPC_ADDRESS} are those of {@code containerd} (if not null),
+     * so events it publishes reach that containerd.
+     */
+    public static RuncShim start(String namespace, String id, PrivateContainerd containerd) {
         HostBinaries.require(HostBinaries.RUNC_SHIM);
         ScratchDir dir = ScratchDir.create();
         RunContainerdLeftovers leftovers = RunContainerdLeftovers.snapshot(namespace);
-        String containerdAddress = dir.resolve("c.sock").toString();
+        String containerdAddress = containerd == null ? dir.resolve("c.sock").toString() : containerd.grpcSocket().toString();
+        String ttrpcAddress = containerd == null ? containerdAddress + ".ttrpc" : containerd.ttrpcSocket().toString();
         ShimSocketAddress address = null;
         try {
             Path bundle = writeBundle(dir.resolve("bundle"));
@@ -72,7 +81,7 @@ public final class RuncShim implements AutoCloseable {
                             "-id", id,
                             "start"),
                     bundle,
-                    Map.of("TTRPC_ADDRESS", containerdAddress + ".ttrpc")).requireSuccess();
+                    Map.of("TTRPC_ADDRESS", ttrpcAddress)).requireSuccess();
             // start's stdout and stderr are one stream for containerd; the address is the whole (trimmed) output.
             address = ShimSocketAddress.parse(started.stdout() + started.stderr());
             long pid = findDaemon(containerdAddress, id).orElseThrow(
