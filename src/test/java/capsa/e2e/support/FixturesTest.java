@@ -1,6 +1,7 @@
 package capsa.e2e.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,6 +68,13 @@ class FixturesTest {
         if (!runContainerdExisted) {
             assertThat(RunContainerdLeftovers.RUN_CONTAINERD).doesNotExist();
         }
+    }
+
+    @Test
+    void aMissingGoBinaryFailsInsteadOfSkipping() {
+        assertThatThrownBy(() -> HostBinaries.require(Path.of("/usr/bin/containerd-not-installed")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("scripts/setup.sh");
     }
 
     @Test

@@ -12,6 +12,7 @@ public final class HostBinaries {
     public static final Path CONTAINERD = Path.of("/usr/bin/containerd");
     public static final Path CTR = Path.of("/usr/bin/ctr");
     public static final Path RUNC_SHIM = Path.of("/usr/bin/containerd-shim-runc-v2");
+    public static final Path RUNC = Path.of("/usr/sbin/runc");
 
     private HostBinaries() {}
 

@@ -66,6 +66,7 @@ public final class RuncShim implements AutoCloseable {
      */
     public static RuncShim start(String namespace, String id, PrivateContainerd containerd) {
         HostBinaries.require(HostBinaries.RUNC_SHIM);
+        HostBinaries.require(HostBinaries.RUNC); // the shim is useless without it, so its absence is a setup error
         ScratchDir dir = ScratchDir.create();
         RunContainerdLeftovers leftovers = RunContainerdLeftovers.snapshot(namespace);
         String containerdAddress = containerd == null ? dir.resolve("c.sock").toString() : containerd.grpcSocket().toString();
