@@ -18,6 +18,23 @@ public record Leftovers(Path dir, List<String> processes, List<String> mounts, b
         return new Leftovers(dir, processesNaming(prefix), mountsBelow(prefix), Files.exists(dir));
     }
 
+    /** Pids of the shims (any runtime) serving the containerd on {@code grpcSocket}: their argv names it. */
+    public static List<Long> shimPids(Path grpcSocket) {
+        return ContainerdSweep.processesWithAddress(grpcSocket.toString());
+    }
+
+    /** Mount points (anywhere) whose path contains {@code fragment}, e.g. a sandbox or container id. */
+    public static List<String> mountsNaming(String fragment) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/mounts"))) {
+            return lines.map(line -> line.split(" "))
+                    .filter(fields -> fields.length > 1 && fields[1].contains(fragment))
+                    .map(fields -> fields[1])
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public boolean none() {
         return processes.isEmpty() && mounts.isEmpty() && !dirExists;
     }
