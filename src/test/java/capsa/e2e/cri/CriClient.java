@@ -113,7 +113,12 @@ public final class CriClient implements AutoCloseable {
     }
 
     public StatusResponse status() {
-        return runtime().status(StatusRequest.getDefaultInstance());
+        return status(false);
+    }
+
+    /** With {@code verbose}, {@code info["config"]} is the CRI plugin's effective config as JSON. */
+    public StatusResponse status(boolean verbose) {
+        return runtime().status(StatusRequest.newBuilder().setVerbose(verbose).build());
     }
 
     /** True when the runtime reports the condition {@code type} (e.g. {@code RuntimeReady}) as true. */
