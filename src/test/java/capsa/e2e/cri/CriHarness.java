@@ -5,6 +5,7 @@ import capsa.e2e.cri.v1.PodSandboxConfig;
 import capsa.e2e.support.BusyboxImage;
 import capsa.e2e.support.ContainerdConfig;
 import capsa.e2e.support.CriPlugin;
+import capsa.e2e.support.HostBinaries;
 import capsa.e2e.support.PrivateContainerd;
 import io.grpc.StatusRuntimeException;
 import io.netty.channel.EventLoopGroup;
@@ -53,6 +54,9 @@ public final class CriHarness implements AutoCloseable {
         if (config.cri().isEmpty()) {
             throw new IllegalArgumentException("CriHarness needs a CRI plugin config");
         }
+        // runc is always a handler (the default one, and the pause container's runtime for runc pods).
+        HostBinaries.require(HostBinaries.RUNC_SHIM);
+        HostBinaries.require(HostBinaries.RUNC);
         EventLoopGroup group = new EpollEventLoopGroup(1);
         PrivateContainerd containerd = null;
         CriClient cri = null;

@@ -29,6 +29,8 @@ class CtrRuncTest {
 
     @BeforeAll
     static void start(BusyboxImage image) {
+        HostBinaries.require(HostBinaries.RUNC_SHIM);
+        HostBinaries.require(HostBinaries.RUNC);
         containerd = PrivateContainerd.start();
         image.importInto(containerd, "default");
         ctr = new Ctr(containerd, "default");
