@@ -25,7 +25,7 @@ run_demo() {
   say "ttrpc interop demo: Capsa's Java ttrpc client against containerd and containerd-shim-runc-v2"
   local cp
   cp="src/test/target/test-classes:$(cat src/test/target/classpath.txt)"
-  java -cp "$cp" capsa.e2e.demo.TtrpcInteropDemo
+  java -Dcapsa.e2e.log=WARN -cp "$cp" capsa.e2e.demo.TtrpcInteropDemo
 }
 
 setup

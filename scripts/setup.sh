@@ -28,7 +28,13 @@ done
 if ((${#missing[@]})); then
   log "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
+  for attempt in 1 2 3; do
+    apt-get update -qq && break
+    ((attempt < 3)) || { echo "setup: apt-get update failed" >&2; exit 1; }
+    log "apt-get update failed, retrying"; sleep $((attempt * 5))
+  done
+  # Slim Debian images lack /usr/share/man/man1, and openjdk's postinst then fails to register its man pages.
+  mkdir -p /usr/share/man/man1
   # Package scripts must not try to start services (no systemd here, and containerd is started by the tests).
   policy=/usr/sbin/policy-rc.d
   created_policy=0

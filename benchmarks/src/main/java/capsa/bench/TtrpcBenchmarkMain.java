@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 public final class TtrpcBenchmarkMain {
 
     private static final int[] CALLERS = {1, 16};
-    private static final List<String> SERVERS = List.of("capsa", "go");
+    private static final List<String> SERVERS = List.of("capsa", "capsa-jvm", "go");
 
     private TtrpcBenchmarkMain() {}
 
@@ -51,7 +51,7 @@ public final class TtrpcBenchmarkMain {
                 options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
                         .measurementIterations(3).measurementTime(TimeValue.seconds(1));
             } else {
-                options.warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                options.warmupIterations(5).warmupTime(TimeValue.seconds(3))
                         .measurementIterations(5).measurementTime(TimeValue.seconds(3));
             }
             Collection<RunResult> runs = new Runner(options.build()).run();
@@ -87,7 +87,7 @@ public final class TtrpcBenchmarkMain {
         out.append("ttrpc unary round trips: containerd.task.v2.Task/Connect over a Unix socket, Capsa TtrpcClient\n");
         out.append(machine()).append('\n');
         out.append(quick ? "QUICK RUN (1 s iterations): numbers are indicative only\n" : "");
-        out.append(String.format("%-32s %28s %28s%n", "server (calls/s, median; mean ± err)", "1 caller", "16 callers"));
+        out.append(String.format("%-32s %28s %28s%n", "server (calls/s: median, mean±err)", "1 caller", "16 callers"));
         for (String server : SERVERS) {
             Map<Integer, Stats> row = results.getOrDefault(server, Map.of());
             out.append(String.format("%-32s", label(server)));
@@ -98,14 +98,17 @@ public final class TtrpcBenchmarkMain {
             }
             out.append('\n');
         }
-        out.append(String.format("%-32s", "capsa / go (medians)"));
-        for (int callers : CALLERS) {
-            Stats capsa = results.getOrDefault("capsa", Map.of()).get(callers);
-            Stats go = results.getOrDefault("go", Map.of()).get(callers);
-            out.append(capsa == null || go == null ? String.format(" %28s", "-")
-                    : String.format(" %27.2fx", capsa.median() / go.median()));
+        for (String capsaServer : List.of("capsa", "capsa-jvm")) {
+            out.append(String.format("%-32s", capsaServer + " / go (medians)"));
+            for (int callers : CALLERS) {
+                Stats capsa = results.getOrDefault(capsaServer, Map.of()).get(callers);
+                Stats go = results.getOrDefault("go", Map.of()).get(callers);
+                out.append(capsa == null || go == null ? String.format(" %28s", "-")
+                        : String.format(" %27.2fx", capsa.median() / go.median()));
+            }
+            out.append('\n');
         }
-        return out.append('\n').toString();
+        return out.toString();
     }
 
     private static String markdown(Map<String, Map<Integer, Stats>> results) {
@@ -118,18 +121,22 @@ public final class TtrpcBenchmarkMain {
             }
             out.append('\n');
         }
-        out.append("| Capsa / Go |");
-        for (int callers : CALLERS) {
-            Stats capsa = results.getOrDefault("capsa", Map.of()).get(callers);
-            Stats go = results.getOrDefault("go", Map.of()).get(callers);
-            out.append(capsa == null || go == null ? " - |" : String.format(" %.2f× |", capsa.median() / go.median()));
+        for (String capsaServer : List.of("capsa", "capsa-jvm")) {
+            out.append("| ").append(label(capsaServer)).append(" / Go |");
+            for (int callers : CALLERS) {
+                Stats capsa = results.getOrDefault(capsaServer, Map.of()).get(callers);
+                Stats go = results.getOrDefault("go", Map.of()).get(callers);
+                out.append(capsa == null || go == null ? " - |" : String.format(" %.2f× |", capsa.median() / go.median()));
+            }
+            out.append('\n');
         }
-        return out.append('\n').toString();
+        return out.toString();
     }
 
     private static String label(String server) {
         return switch (server) {
-            case "capsa" -> "Capsa TtrpcServer (Java)";
+            case "capsa" -> "Capsa TtrpcServer, same JVM";
+            case "capsa-jvm" -> "Capsa TtrpcServer, own JVM";
             case "go" -> "containerd-shim-runc-v2 (Go)";
             default -> server;
         };

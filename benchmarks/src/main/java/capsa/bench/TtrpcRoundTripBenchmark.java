@@ -7,7 +7,10 @@ import capsa.proto.containerd.task.v2.TaskGrpc;
 import capsa.ttrpc.TtrpcTransport;
 import capsa.ttrpc.client.TtrpcClient;
 import capsa.ttrpc.server.TtrpcServer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +36,11 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class TtrpcRoundTripBenchmark {
 
-    /** {@code capsa}: our server in this JVM; {@code go}: containerd-shim-runc-v2 in its own process. */
-    @Param({"capsa", "go"})
+    /**
+     * {@code capsa}: our server in this JVM; {@code capsa-jvm}: our server in a JVM of its own (the Go server's
+     * topology); {@code go}: containerd-shim-runc-v2 in its own process.
+     */
+    @Param({"capsa", "capsa-jvm", "go"})
     public String server;
 
     private static final ConnectRequest REQUEST = ConnectRequest.newBuilder().setId("bench").build();
@@ -43,6 +49,7 @@ public class TtrpcRoundTripBenchmark {
     private TtrpcTransport clientTransport;
     private TtrpcServer ourServer;
     private RuncShim goShim;
+    private Process serverJvm;
     private Path ourSocketDir;
     private TtrpcClient client;
     private TaskGrpc.TaskBlockingStub task;
@@ -59,6 +66,11 @@ public class TtrpcRoundTripBenchmark {
                 socket = ourSocketDir.resolve("task.sock");
                 ourServer = TtrpcServer.builder(serverTransport).addService(new ConnectOnlyTask()).build().bind(socket);
             }
+            case "capsa-jvm" -> {
+                ourSocketDir = Files.createTempDirectory(Path.of("/tmp"), "capsa-bench-");
+                socket = ourSocketDir.resolve("task.sock");
+                serverJvm = startServerJvm(socket);
+            }
             case "go" -> {
                 goShim = RuncShim.start("capsa-bench", "bench-" + ProcessHandle.current().pid());
                 socket = goShim.socketPath();
@@ -71,6 +83,21 @@ public class TtrpcRoundTripBenchmark {
         if (first.getShimPid() == 0) {
             throw new IllegalStateException(server + " server answered Connect without a pid");
         }
+    }
+
+    private static Process startServerJvm(Path socket) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                StandaloneTaskServer.class.getName(), socket.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (!StandaloneTaskServer.READY.equals(line)) {
+            process.destroyForcibly();
+            throw new IOException("server JVM did not start, said: " + line);
+        }
+        return process;
     }
 
     @Benchmark
@@ -88,6 +115,17 @@ public class TtrpcRoundTripBenchmark {
         }
         if (goShim != null) {
             goShim.close();
+        }
+        if (serverJvm != null) {
+            serverJvm.getOutputStream().close();
+            try {
+                if (!serverJvm.waitFor(20, TimeUnit.SECONDS)) {
+                    serverJvm.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                serverJvm.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
         if (ourSocketDir != null) {
             Files.deleteIfExists(ourSocketDir.resolve("task.sock"));

@@ -154,6 +154,10 @@ public final class CriClient implements AutoCloseable {
         runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
     }
 
+    /**
+     * PodSandboxStats. containerd 1.6 answers it only for pods with a {@code cgroup_parent} ("cgroupPath is empty"
+     * otherwise); {@link CriSpecs} pods have none, as a pod cgroup would outlive the pod on cgroup v1.
+     */
     public PodSandboxStats podSandboxStats(String podId) {
         return runtime().podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(podId).build()).getStats();
     }

@@ -9,6 +9,7 @@ import capsa.e2e.support.Ctr;
 import capsa.e2e.support.Leftovers;
 import capsa.e2e.support.RunContainerdLeftovers;
 import capsa.e2e.support.RuntimeHandler;
+import capsa.shim.manager.ShimSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +47,8 @@ class CriTeardownTest {
             assertThat(Leftovers.mountsNaming(pod.id())).as("sandbox shm and rootfs mounts").isNotEmpty();
             assertThat(Leftovers.mountsNaming(container)).as("container rootfs mount").isNotEmpty();
             assertThat(podDirs).allSatisfy(d -> assertThat(d).exists());
+            List<Path> hostPaths = hostPaths(harness, pod.id(), container);
+            assertThat(hostPaths).allSatisfy(p -> assertThat(p).exists());
 
             pod.stop();
             pod.remove();
@@ -56,6 +59,7 @@ class CriTeardownTest {
             assertThat(Leftovers.mountsNaming(pod.id())).isEmpty();
             assertThat(Leftovers.mountsNaming(container)).isEmpty();
             assertThat(podDirs).allSatisfy(d -> assertThat(d).doesNotExist());
+            assertThat(hostPaths).allSatisfy(p -> assertThat(p).doesNotExist());
             assertThat(harness.cri().listPodSandboxes()).extracting(PodSandbox::getId).doesNotContain(pod.id());
             assertThat(new Ctr(harness.containerd(), BusyboxImage.CRI_NAMESPACE).containers()).isEmpty();
         }
@@ -63,9 +67,9 @@ class CriTeardownTest {
 
     @Test
     void closingTheHarnessRemovesAForgottenPod(BusyboxImage image) throws Exception {
-        boolean runContainerdExisted = RunContainerdLeftovers.RUN_CONTAINERD.toFile().exists();
         Path dir;
         List<Long> pids;
+        List<Path> hostPaths;
         try (CriHarness harness = CriHarness.start(image)) {
             dir = harness.containerd().dir();
             CriPod pod = harness.runHostNetworkPod("forgotten", HANDLER);
@@ -73,6 +77,8 @@ class CriTeardownTest {
             pids = new ArrayList<>(List.of(harness.containerd().pid(), harness.cri().podSandboxPid(pod.id()),
                     harness.cri().containerPid(container)));
             pids.addAll(Leftovers.shimPids(harness.containerd().grpcSocket()));
+            hostPaths = hostPaths(harness, pod.id(), container);
+            assertThat(hostPaths).allSatisfy(p -> assertThat(p).exists());
             // no pod.close(): the test "forgot" it
         }
 
@@ -81,9 +87,21 @@ class CriTeardownTest {
         }
         Leftovers left = Leftovers.under(dir);
         assertThat(left.none()).as("%s", left).isTrue();
-        if (!runContainerdExisted) {
-            assertThat(RunContainerdLeftovers.RUN_CONTAINERD).doesNotExist();
-        }
+        assertThat(hostPaths).allSatisfy(p -> assertThat(p).doesNotExist());
+    }
+
+    /**
+     * What a pod puts outside the scratch dir, under containerd 1.6's hard-coded /run/containerd: the pod's shim
+     * socket (runc groups a pod's containers in the sandbox's shim) and runc's state dirs. Other containerds on the
+     * machine may share /run/containerd, so only our own entries are checked.
+     */
+    private static List<Path> hostPaths(CriHarness harness, String podId, String containerId) {
+        Path runcState = RunContainerdLeftovers.RUN_CONTAINERD.resolve("runc").resolve(BusyboxImage.CRI_NAMESPACE);
+        return List.of(
+                ShimSocketAddress.of(harness.containerd().grpcSocket().toString(), BusyboxImage.CRI_NAMESPACE, podId)
+                        .socketPath(),
+                runcState.resolve(podId),
+                runcState.resolve(containerId));
     }
 
     private static boolean isAlive(long pid) {

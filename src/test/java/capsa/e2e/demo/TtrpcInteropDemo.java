@@ -1,25 +1,34 @@
 package capsa.e2e.demo;
 
+import capsa.e2e.support.CommandResult;
 import capsa.e2e.support.CtrEvents;
 import capsa.e2e.support.PrivateContainerd;
+import capsa.e2e.support.RunContainerdLeftovers;
 import capsa.e2e.support.RuncShim;
+import capsa.e2e.support.StubTaskService;
 import capsa.proto.containerd.events.TaskExit;
 import capsa.proto.containerd.services.events.ttrpc.v1.EventsGrpc;
 import capsa.proto.containerd.services.events.ttrpc.v1.ForwardRequest;
 import capsa.proto.containerd.task.v2.ConnectRequest;
 import capsa.proto.containerd.task.v2.ConnectResponse;
 import capsa.proto.containerd.task.v2.StateRequest;
+import capsa.proto.containerd.task.v2.StateResponse;
 import capsa.proto.containerd.task.v2.TaskGrpc;
 import capsa.proto.containerd.types.Envelope;
+import capsa.proto.containerd.v1.types.Status;
 import capsa.proto.util.AnyCodec;
 import capsa.proto.util.TaskTopics;
 import capsa.ttrpc.TtrpcTransport;
+import capsa.shim.manager.ShimSocketAddress;
 import capsa.ttrpc.client.TtrpcClient;
+import capsa.ttrpc.server.TtrpcServer;
 import com.google.protobuf.Timestamp;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +36,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The stage-1 main job: Capsa's Java ttrpc client speaking containerd's protocols to real Go peers. Starts a private
  * containerd and a {@code containerd-shim-runc-v2} wired to it, calls {@code Task/Connect} and {@code Task/State} on the
- * shim, forwards a {@code TaskExit} event to containerd and shows {@code ctr events} receiving it, then cleans up.
+ * shim, forwards a {@code TaskExit} event to containerd and shows {@code ctr events} receiving it, serves a Task
+ * service that {@code ctr shim state} (a Go client) reads, then cleans up.
  * Exits non-zero if any step fails.
  */
 public final class TtrpcInteropDemo {
@@ -59,9 +69,10 @@ public final class TtrpcInteropDemo {
                     containerd.ttrpcSocket());
             talkToRuncShim(transport, containerd);
             publishEvent(transport, containerd);
+            serveCtrShim(transport, containerd);
         }
         step("stopped containerd and the shim, removed their sockets and directories");
-        out.println("\nDemo finished: Capsa's ttrpc client interoperates with containerd and containerd-shim-runc-v2.");
+        out.println("\nDemo finished: Capsa's ttrpc client and server interoperate with containerd, containerd-shim-runc-v2 and ctr.");
     }
 
     private void talkToRuncShim(TtrpcTransport transport, PrivateContainerd containerd) throws Exception {
@@ -107,6 +118,27 @@ public final class TtrpcInteropDemo {
             String line = events.await(l -> l.contains(TaskTopics.EXIT), Duration.ofSeconds(60))
                     .orElseThrow(() -> new AssertionError("ctr events did not show the exit: " + events.consumed()));
             step("ctr events printed: %s", line);
+        }
+    }
+
+    /** The other direction: a Go ttrpc client ({@code ctr shim state}) calling our server. */
+    private void serveCtrShim(TtrpcTransport transport, PrivateContainerd containerd) throws Exception {
+        String id = "demo-served";
+        StateResponse state = StateResponse.newBuilder().setId(id).setBundle("/run/capsa/demo/" + id).setPid(4242)
+                .setStatus(Status.RUNNING).build();
+        ShimSocketAddress address = ShimSocketAddress.of(containerd.grpcSocket().toString(), NAMESPACE, id);
+        try (RunContainerdLeftovers leftovers = RunContainerdLeftovers.snapshot(NAMESPACE)) {
+            Files.createDirectories(address.socketPath().getParent(),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            try (TtrpcServer server = TtrpcServer.builder(transport).addService(new StubTaskService(state)).build()) {
+                server.bind(address.socketPath());
+                step("Capsa TtrpcServer serves a Task service at %s (sha256 of %s/%s/%s)", address,
+                        containerd.grpcSocket(), NAMESPACE, id);
+                CommandResult result = containerd.ctr(Duration.ofSeconds(60), "--namespace", NAMESPACE, "shim",
+                        "--id", id, "state").requireSuccess();
+                step("ctr shim --id %s state (a Go ttrpc client) printed: %s", id,
+                        result.stdout().replaceAll("\\s+", " ").strip());
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import capsa.e2e.support.CommandResult;
 import capsa.e2e.support.CtrEvents;
 import capsa.e2e.support.PrivateContainerd;
 import capsa.e2e.support.RunContainerdLeftovers;
+import capsa.e2e.support.StubTaskService;
 import capsa.proto.containerd.events.TaskExit;
 import capsa.proto.containerd.services.events.ttrpc.v1.EventsGrpc;
 import capsa.proto.containerd.services.events.ttrpc.v1.ForwardRequest;

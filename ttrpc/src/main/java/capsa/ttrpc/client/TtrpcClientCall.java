@@ -147,7 +147,16 @@ final class TtrpcClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> impleme
               + TtrpcFrame.MAX_DATA_LENGTH));
       return;
     }
-    channel.writeAndFlush(new SendRequestCommand(built, this));
+    // The handler fails the call if the write fails after it registered the stream; this listener covers
+    // writes that never reach the handler because the channel is closed and its pipeline torn down.
+    channel
+        .writeAndFlush(new SendRequestCommand(built, this))
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                fail(Status.UNAVAILABLE.withDescription("ttrpc connection closed").withCause(f.cause()));
+              }
+            });
   }
 
   private Status deadlineExceeded() {

@@ -1,4 +1,4 @@
-package capsa.e2e.interop;
+package capsa.e2e.support;
 
 import capsa.proto.containerd.task.v2.ConnectRequest;
 import capsa.proto.containerd.task.v2.ConnectResponse;
@@ -15,12 +15,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * pid, and {@code NotFound} for any other id, the way the runc shim words it. Every other RPC is Unimplemented (the
  * generated base class). Records the State requests it saw.
  */
-final class StubTaskService extends TaskGrpc.TaskImplBase {
+public final class StubTaskService extends TaskGrpc.TaskImplBase {
 
     private final StateResponse state;
     private final List<StateRequest> stateRequests = new CopyOnWriteArrayList<>();
 
-    StubTaskService(StateResponse state) {
+    public StubTaskService(StateResponse state) {
         this.state = state;
     }
 
@@ -44,7 +44,7 @@ final class StubTaskService extends TaskGrpc.TaskImplBase {
         response.onCompleted();
     }
 
-    List<StateRequest> stateRequests() {
+    public List<StateRequest> stateRequests() {
         return List.copyOf(stateRequests);
     }
 }
