@@ -127,7 +127,8 @@ public final class TtrpcInteropDemo {
         StateResponse state = StateResponse.newBuilder().setId(id).setBundle("/run/capsa/demo/" + id).setPid(4242)
                 .setStatus(Status.RUNNING).build();
         ShimSocketAddress address = ShimSocketAddress.of(containerd.grpcSocket().toString(), NAMESPACE, id);
-        try (RunContainerdLeftovers leftovers = RunContainerdLeftovers.snapshot(NAMESPACE)) {
+        RunContainerdLeftovers leftovers = RunContainerdLeftovers.snapshot(NAMESPACE);
+        try {
             Files.createDirectories(address.socketPath().getParent(),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             try (TtrpcServer server = TtrpcServer.builder(transport).addService(new StubTaskService(state)).build()) {
@@ -139,6 +140,8 @@ public final class TtrpcInteropDemo {
                 step("ctr shim --id %s state (a Go ttrpc client) printed: %s", id,
                         result.stdout().replaceAll("\\s+", " ").strip());
             }
+        } finally {
+            leftovers.close();
         }
     }
 

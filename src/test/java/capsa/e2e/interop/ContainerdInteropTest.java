@@ -132,7 +132,8 @@ class ContainerdInteropTest {
         StubTaskService service = new StubTaskService(state);
         ShimSocketAddress address = ShimSocketAddress.of(containerd.grpcSocket().toString(), NAMESPACE, id);
 
-        try (RunContainerdLeftovers leftovers = RunContainerdLeftovers.snapshot(NAMESPACE)) {
+        RunContainerdLeftovers leftovers = RunContainerdLeftovers.snapshot(NAMESPACE);
+        try {
             Files.createDirectories(address.socketPath().getParent(),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             try (TtrpcServer server = TtrpcServer.builder(transport).addService(service).build()) {
@@ -152,6 +153,8 @@ class ContainerdInteropTest {
                 assertThat(missing.exitCode()).as("no shim socket for that id").isNotZero();
             }
             assertThat(address.socketPath()).as("closing the server removes its socket").doesNotExist();
+        } finally {
+            leftovers.close();
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -92,18 +93,25 @@ class TtrpcClientTest {
   void hundredConcurrentCallsOnOneConnectionCompleteOutOfOrder() throws Exception {
     EchoGrpc.EchoFutureStub stub = EchoGrpc.newFutureStub(client);
     ConcurrentLinkedQueue<String> completion = new ConcurrentLinkedQueue<>();
+    CountDownLatch allRecorded = new CountDownLatch(100);
     List<ListenableFuture<EchoResponse>> futures = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      // The first call sleeps until the 99 others have answered; then it is released by its deadline-free sleep.
+      // The first call sleeps long enough for the 99 others to overtake it.
       EchoRequest request =
           EchoRequest.newBuilder().setText("call-" + i).setSleepMillis(i == 0 ? 1500 : i % 7).build();
       ListenableFuture<EchoResponse> f = stub.sleep(request);
-      f.addListener(() -> completion.add(request.getText()), Runnable::run);
+      f.addListener(
+          () -> {
+            completion.add(request.getText());
+            allRecorded.countDown();
+          },
+          Runnable::run);
       futures.add(f);
     }
     for (int i = 0; i < 100; i++) {
       assertThat(futures.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS).getText()).isEqualTo("call-" + i);
     }
+    assertThat(allRecorded.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     assertThat(completion).hasSize(100);
     assertThat(List.copyOf(completion).get(99)).isEqualTo("call-0");
     assertThat(client.isOpen()).isTrue();

@@ -24,6 +24,14 @@ class PeerCheckTest {
   }
 
   @Test
+  void uidAndGidCheckNeedsBoth() {
+    PeerCheck check = PeerCheck.uidAndGid(0, 0);
+    assertThat(check.permits(new PeerIdentity(1, 0, 0))).isTrue();
+    assertThat(check.permits(new PeerIdentity(1, 0, 5))).isFalse();
+    assertThat(check.permits(new PeerIdentity(1, 5, 0))).isFalse();
+  }
+
+  @Test
   void allowAllAllowsAnyone() {
     assertThat(PeerCheck.allowAll().permits(new PeerIdentity(1, 12345, 12345))).isTrue();
   }
