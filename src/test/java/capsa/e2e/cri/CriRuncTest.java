@@ -1,6 +1,7 @@
 package capsa.e2e.cri;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import capsa.e2e.cri.v1.Container;
 import capsa.e2e.cri.v1.ContainerState;
@@ -82,8 +83,8 @@ class CriRuncTest {
             assertThat(harness.cri().listContainers(pod.id()))
                     .extracting(Container::getId, Container::getState)
                     .containsExactlyInAnyOrder(
-                            org.assertj.core.groups.Tuple.tuple(first, ContainerState.CONTAINER_RUNNING),
-                            org.assertj.core.groups.Tuple.tuple(second, ContainerState.CONTAINER_RUNNING));
+                            tuple(first, ContainerState.CONTAINER_RUNNING),
+                            tuple(second, ContainerState.CONTAINER_RUNNING));
             assertThat(VerboseInfo.sandboxId(harness.cri().containerStatus(first, true).getInfoMap().get("info")))
                     .isEqualTo(pod.id());
             assertThat(VerboseInfo.sandboxId(harness.cri().containerStatus(second, true).getInfoMap().get("info")))

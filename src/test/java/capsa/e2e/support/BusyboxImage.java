@@ -3,10 +3,12 @@ package capsa.e2e.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +85,7 @@ public final class BusyboxImage implements AutoCloseable {
             CommandResult applets = Commands.run(STEP_TIMEOUT, List.of(BUSYBOX.toString(), "--list")).requireSuccess();
             for (String applet : applets.stdout().lines().map(String::strip).filter(a -> !a.isEmpty()).toList()) {
                 Path link = rootfs.resolve("bin").resolve(applet);
-                if (!applet.equals("busybox") && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!applet.equals("busybox") && !Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createSymbolicLink(link, Path.of("busybox"));
                 }
             }
@@ -106,7 +108,7 @@ public final class BusyboxImage implements AutoCloseable {
     }
 
     private static void run(Path cwd, List<String> command) {
-        Commands.run(STEP_TIMEOUT, command, cwd, java.util.Map.of()).requireSuccess();
+        Commands.run(STEP_TIMEOUT, command, cwd, Map.of()).requireSuccess();
     }
 
     /** The busybox image archive (OCI layout, ref name {@code latest}). */
