@@ -1,0 +1,47 @@
+package capsa.hypervisor.clh.standin;
+
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import java.nio.file.Path;
+
+/**
+ * Runs {@link StandInCloudHypervisor} as its own process, standing in for the {@code cloud-hypervisor} binary: it
+ * takes the same {@code --api-socket <path>} (or {@code path=<path>}) flag, serves until {@code vmm.shutdown} or
+ * SIGTERM, removes its socket and exits 0. Flags the real binary has and the stand-in does not need (e.g. {@code -v})
+ * are ignored.
+ */
+public final class StandInCloudHypervisorMain {
+
+  private StandInCloudHypervisorMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Path socket = apiSocket(args);
+    EpollEventLoopGroup group = new EpollEventLoopGroup(1);
+    StandInCloudHypervisor standIn = new StandInCloudHypervisor(group, socket).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> close(standIn, group), "stand-in-shutdown"));
+    System.err.println("stand-in cloud-hypervisor: serving " + socket);
+    standIn.vmmShutdown().join();
+    System.err.println("stand-in cloud-hypervisor: vmm.shutdown, exiting");
+    System.exit(0);
+  }
+
+  private static void close(StandInCloudHypervisor standIn, EpollEventLoopGroup group) {
+    try {
+      standIn.close();
+    } catch (Exception e) {
+      e.printStackTrace();
+    }
+    group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  static Path apiSocket(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--api-socket") && i + 1 < args.length) {
+        String value = args[i + 1];
+        return Path.of(value.startsWith("path=") ? value.substring("path=".length()) : value);
+      }
+    }
+    System.err.println("usage: stand-in cloud-hypervisor --api-socket <path>");
+    System.exit(2);
+    throw new AssertionError();
+  }
+}
