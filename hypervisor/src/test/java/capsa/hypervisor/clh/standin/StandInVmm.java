@@ -2,7 +2,7 @@ package capsa.hypervisor.clh.standin;
 
 import capsa.hypervisor.clh.api.ChEndpoint;
 import capsa.hypervisor.clh.api.PciDeviceInfo;
-import capsa.hypervisor.clh.api.VmState;
+import capsa.hypervisor.clh.api.ChVmState;
 import capsa.hypervisor.clh.api.VmmPingResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,7 +33,7 @@ public final class StandInVmm {
   private final List<RecordedRequest> recorded = new ArrayList<>();
   private final Map<String, PciDeviceInfo> hotplugged = new LinkedHashMap<>();
   private ObjectNode config;
-  private VmState state;
+  private ChVmState state;
   private int nextSlot;
   private int nextAutoId;
   private boolean vmmShutdownRequested;
@@ -76,14 +76,14 @@ public final class StandInVmm {
           new VmmPingResponse("stand-in", "stand-in-0.0", ProcessHandle.current().pid(), List.of()));
       case VMM_SHUTDOWN -> {
         vmmShutdownRequested = true;
-        state = state == null ? null : VmState.SHUTDOWN;
+        state = state == null ? null : ChVmState.SHUTDOWN;
         yield StandInReply.noContent();
       }
       case VM_CREATE -> create(json);
       case VM_INFO -> info();
       case VM_BOOT -> boot();
-      case VM_PAUSE -> transition(VmState.RUNNING, VmState.PAUSED, "pause");
-      case VM_RESUME -> transition(VmState.PAUSED, VmState.RUNNING, "resume");
+      case VM_PAUSE -> transition(ChVmState.RUNNING, ChVmState.PAUSED, "pause");
+      case VM_RESUME -> transition(ChVmState.PAUSED, ChVmState.RUNNING, "resume");
       case VM_SHUTDOWN -> shutdownVm();
       case VM_DELETE -> delete();
       case VM_RESIZE -> resize(json);
@@ -110,7 +110,7 @@ public final class StandInVmm {
       return new StandInReply(400, chain);
     }
     config = (ObjectNode) json;
-    state = VmState.CREATED;
+    state = ChVmState.CREATED;
     nextSlot = 1 + coldPluggedCount(json);
     return StandInReply.noContent();
   }
@@ -139,10 +139,10 @@ public final class StandInVmm {
     if (config == null) {
       return StandInReply.error(404, "Error booting the VM", "VM is not created");
     }
-    if (state != VmState.CREATED && state != VmState.SHUTDOWN) {
+    if (state != ChVmState.CREATED && state != ChVmState.SHUTDOWN) {
       return StandInReply.error(405, "Error booting the VM", "VM is already " + state);
     }
-    state = VmState.RUNNING;
+    state = ChVmState.RUNNING;
     writeSerialBanner();
     return StandInReply.noContent();
   }
@@ -162,7 +162,7 @@ public final class StandInVmm {
     }
   }
 
-  private StandInReply transition(VmState from, VmState to, String action) {
+  private StandInReply transition(ChVmState from, ChVmState to, String action) {
     if (config == null) {
       return StandInReply.error(404, "Cannot " + action + " the VM", "VM is not created");
     }
@@ -177,10 +177,10 @@ public final class StandInVmm {
     if (config == null) {
       return StandInReply.error(404, "Cannot shut down the VM", "VM is not created");
     }
-    if (state != VmState.RUNNING && state != VmState.PAUSED) {
+    if (state != ChVmState.RUNNING && state != ChVmState.PAUSED) {
       return StandInReply.error(405, "Cannot shut down the VM", "VM is " + state);
     }
-    state = VmState.SHUTDOWN;
+    state = ChVmState.SHUTDOWN;
     return StandInReply.noContent();
   }
 
@@ -198,7 +198,7 @@ public final class StandInVmm {
     if (json == null || !json.isObject()) {
       return StandInReply.error(400, "Error resizing the VM", "vm.resize needs a VmResize body");
     }
-    if (state != VmState.RUNNING) {
+    if (state != ChVmState.RUNNING) {
       return StandInReply.error(405, "Error resizing the VM", "VM is " + state);
     }
     ObjectNode cpus = (ObjectNode) config.path("cpus");
@@ -238,14 +238,14 @@ public final class StandInVmm {
     if (hotplugged.containsKey(id)) {
       return StandInReply.error(409, "Error adding a device", "Device id " + id + " is already in use");
     }
-    if (state == VmState.PAUSED) {
+    if (state == ChVmState.PAUSED) {
       // Stand-in choice: the reference does not say; refuse rather than guess.
       return StandInReply.error(405, "Error adding a device", "VM is Paused");
     }
     PciDeviceInfo info = new PciDeviceInfo(id, String.format("0000:00:%02x.0", nextSlot++));
     hotplugged.put(id, info);
     // Before boot the device only joins the config, and the VMM answers 204 without a body.
-    return state == VmState.RUNNING ? StandInReply.ok(info) : StandInReply.noContent();
+    return state == ChVmState.RUNNING ? StandInReply.ok(info) : StandInReply.noContent();
   }
 
   private StandInReply remove(JsonNode json) {

@@ -3,7 +3,7 @@ package capsa.hypervisor.clh.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** The VM states {@code vm.info} reports, spelled as Cloud Hypervisor spells them. */
-public enum VmState {
+public enum ChVmState {
   @JsonProperty("Created") CREATED,
   @JsonProperty("Running") RUNNING,
   @JsonProperty("Shutdown") SHUTDOWN,
