@@ -40,6 +40,9 @@ public final class StandInCloudHypervisor implements AutoCloseable {
   private final StandInVmm vmm = new StandInVmm(mapper);
   private final CompletableFuture<Void> vmmShutdown = new CompletableFuture<>();
   private Channel server;
+  private Channel vsockServer;
+  private Path vsockPath;
+  private Path recordFile;
 
   public StandInCloudHypervisor(EventLoopGroup group, Path apiSocket) {
     this.group = group;
@@ -71,6 +74,15 @@ public final class StandInCloudHypervisor implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Also appends every request as one JSON line ({@link RecordedRequest}) to {@code file}, so a test can check the
+   * calls of a stand-in running in another process.
+   */
+  public StandInCloudHypervisor recordingTo(Path file) {
+    this.recordFile = file;
+    return this;
+  }
+
   public StandInVmm vmm() {
     return vmm;
   }
@@ -84,10 +96,31 @@ public final class StandInCloudHypervisor implements AutoCloseable {
     return vmmShutdown;
   }
 
+  /** Like the real VMM, the hybrid vsock socket appears when the VM boots. */
+  private Channel bindVsock(Path socket) {
+    return new ServerBootstrap()
+        .group(group)
+        .channel(EpollServerDomainSocketChannel.class)
+        .childHandler(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new StandInVsockMuxer(capsa.vsock.AgentEndpoint.AGENT_PORT));
+              }
+            })
+        .bind(new DomainSocketAddress(socket.toString()))
+        .syncUninterruptibly()
+        .channel();
+  }
+
   @Override
   public void close() throws IOException {
     if (server != null) {
       server.close().syncUninterruptibly();
+    }
+    if (vsockServer != null) {
+      vsockServer.close().syncUninterruptibly();
+      Files.deleteIfExists(vsockPath);
     }
     Files.deleteIfExists(apiSocket);
   }
@@ -100,8 +133,18 @@ public final class StandInCloudHypervisor implements AutoCloseable {
         return;
       }
       String path = request.uri();
-      StandInReply reply =
-          vmm.handle(request.method().name(), path, ByteBufUtil.getBytes(request.content()));
+      byte[] body = ByteBufUtil.getBytes(request.content());
+      StandInReply reply = vmm.handle(request.method().name(), path, body);
+      if (recordFile != null) {
+        RecordedRequest r = new RecordedRequest(
+            request.method().name(), path, new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        Files.writeString(recordFile, mapper.writeValueAsString(r) + "\n",
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      }
+      if (vsockServer == null && vmm.bootedVsockSocket() != null) {
+        vsockPath = Path.of(vmm.bootedVsockSocket());
+        vsockServer = bindVsock(vsockPath);
+      }
       write(ctx, request, reply).addListener(
           f -> {
             if (vmm.vmmShutdownRequested()) {

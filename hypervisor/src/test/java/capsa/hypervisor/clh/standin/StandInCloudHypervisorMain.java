@@ -11,12 +11,20 @@ import java.nio.file.Path;
  */
 public final class StandInCloudHypervisorMain {
 
+  /** System property naming a file that receives every request as a JSON line. */
+  public static final String RECORD_PROPERTY = "capsa.standin.record";
+
   private StandInCloudHypervisorMain() {}
 
   public static void main(String[] args) throws Exception {
     Path socket = apiSocket(args);
     EpollEventLoopGroup group = new EpollEventLoopGroup(1);
-    StandInCloudHypervisor standIn = new StandInCloudHypervisor(group, socket).start();
+    StandInCloudHypervisor standIn = new StandInCloudHypervisor(group, socket);
+    String record = System.getProperty(RECORD_PROPERTY);
+    if (record != null) {
+      standIn.recordingTo(Path.of(record));
+    }
+    standIn.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(standIn, group), "stand-in-shutdown"));
     System.err.println("stand-in cloud-hypervisor: serving " + socket);
     standIn.vmmShutdown().join();

@@ -37,6 +37,7 @@ public final class StandInVmm {
   private int nextSlot;
   private int nextAutoId;
   private boolean vmmShutdownRequested;
+  private boolean booted;
 
   public StandInVmm(ObjectMapper mapper) {
     this.mapper = mapper;
@@ -53,6 +54,17 @@ public final class StandInVmm {
 
   public synchronized boolean vmmShutdownRequested() {
     return vmmShutdownRequested;
+  }
+
+  /** The hybrid vsock socket of a VM that has booted at least once, else null. */
+  synchronized String bootedVsockSocket() {
+    return booted ? configuredVsockSocket() : null;
+  }
+
+  synchronized String configuredVsockSocket() {
+    return config == null || !config.path("vsock").path("socket").isTextual()
+        ? null
+        : config.path("vsock").path("socket").asText();
   }
 
   synchronized StandInReply handle(String method, String path, byte[] body) {
@@ -143,6 +155,7 @@ public final class StandInVmm {
       return StandInReply.error(405, "Error booting the VM", "VM is already " + state);
     }
     state = ChVmState.RUNNING;
+    booted = true;
     writeSerialBanner();
     return StandInReply.noContent();
   }

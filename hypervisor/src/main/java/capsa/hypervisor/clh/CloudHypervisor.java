@@ -1,0 +1,134 @@
+package capsa.hypervisor.clh;
+
+import capsa.hypervisor.HostPreflight;
+import capsa.hypervisor.Hypervisor;
+import capsa.hypervisor.InvalidVmSpecException;
+import capsa.hypervisor.Vm;
+import capsa.hypervisor.VmStartException;
+import capsa.hypervisor.clh.api.ChApiClient;
+import capsa.hypervisor.clh.api.ChVmState;
+import capsa.hypervisor.clh.api.VmInfo;
+import capsa.hypervisor.spec.AgentChannelKind;
+import capsa.hypervisor.spec.Device;
+import capsa.hypervisor.spec.SharedFs;
+import capsa.hypervisor.spec.VmSpec;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cloud Hypervisor behind {@link Hypervisor}. Boot follows Kata (reference §4.4): launch with {@code --api-socket},
+ * ping until ready, {@code vm.create}, expect {@code Created}, {@code vm.add-net} per NIC, {@code vm.boot}, expect
+ * {@code Running}. Any failure kills the process and removes the runtime directory before the exception leaves.
+ *
+ * <p>Mapping notes: Cloud Hypervisor has one PCI machine, so both {@code q35} and {@code microvm} specs get it (and
+ * hot-plug works on both); it hot-plugs on its root bus, so {@code pcieRootPorts} is not needed and ignored; the agent
+ * is only reachable over hybrid vsock; there is no virtio-9p, and virtio-fs needs a virtiofsd that this backend does
+ * not start yet.
+ */
+public final class CloudHypervisor implements Hypervisor {
+
+  private static final Logger log = LoggerFactory.getLogger(CloudHypervisor.class);
+
+  private final ClhConfig config;
+  private final EventLoopGroup group;
+
+  /** @param group an epoll event loop group for API and agent I/O (not owned: the caller shuts it down) */
+  public CloudHypervisor(ClhConfig config, EventLoopGroup group) {
+    this.config = config;
+    this.group = group;
+  }
+
+  @Override
+  public String name() {
+    return "cloud-hypervisor";
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return new Capabilities(true, true, true, true);
+  }
+
+  @Override
+  public void validate(VmSpec spec) {
+    if (spec.agentChannel() != AgentChannelKind.HYBRID_VSOCK) {
+      throw new InvalidVmSpecException(
+          "Cloud Hypervisor reaches the agent over hybrid vsock only; agentChannel must be HYBRID_VSOCK, got "
+              + spec.agentChannel());
+    }
+    if (spec.sharedFs().isPresent()) {
+      SharedFs fs = spec.sharedFs().get();
+      throw new InvalidVmSpecException(fs instanceof SharedFs.NineP
+          ? "Cloud Hypervisor has no virtio-9p; use virtio-fs"
+          : "virtio-fs needs a virtiofsd daemon, which the Cloud Hypervisor backend does not start yet");
+    }
+    HostPreflight.checkSpecFiles(spec);
+    ClhPaths paths = ClhPaths.in(spec.runtimeDir());
+    HostPreflight.socketPath("Cloud Hypervisor API", paths.apiSocket());
+    HostPreflight.socketPath("hybrid vsock", paths.vsockSocket());
+    HostPreflight.executable("cloud-hypervisor", config.resolvedBinary());
+  }
+
+  @Override
+  public Vm boot(VmSpec spec) {
+    validate(spec);
+    ClhPaths paths = ClhPaths.in(spec.runtimeDir());
+    try {
+      Files.createDirectory(paths.runtimeDir());
+    } catch (IOException e) {
+      throw new VmStartException("Cannot create runtime directory " + paths.runtimeDir(), e);
+    }
+    ClhProcess process = null;
+    try {
+      process = ClhProcess.spawn(config.resolvedBinary(), paths.apiSocket(), spec.vmmLog());
+      ChApiClient api = new ChApiClient(group, paths.apiSocket(), config.apiTimeouts());
+      process.awaitApi(api, paths.apiSocket(), config.readyTimeout(), config.pingInterval());
+      Duration vmmReady = Duration.between(process.spawnedAt(), java.time.Instant.now());
+      await(api.createVm(ClhVmConfigMapper.toVmConfig(spec, paths)), "create the VM");
+      expectState(api, ChVmState.CREATED);
+      for (Device.Nic nic : spec.nics()) {
+        await(api.addNet(ClhVmConfigMapper.toNetConfig(nic)), "add NIC " + nic.id());
+      }
+      await(api.boot(), "boot the VM");
+      expectState(api, ChVmState.RUNNING);
+      ClhVm vm = new ClhVm(spec, paths, process, api, group, vmmReady);
+      log.info("VM {} running under Cloud Hypervisor pid {}", spec.id(), process.pid());
+      return vm;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw rollback(process, paths, new VmStartException("Interrupted while starting Cloud Hypervisor", e));
+    } catch (VmStartException e) {
+      throw rollback(process, paths, e);
+    } catch (RuntimeException e) {
+      throw rollback(process, paths, new VmStartException("Cloud Hypervisor did not start the VM", e));
+    }
+  }
+
+  private static VmStartException rollback(ClhProcess process, ClhPaths paths, VmStartException failure) {
+    if (process != null) {
+      process.close();
+    }
+    RuntimeDirCleaner.remove(paths.runtimeDir());
+    return failure;
+  }
+
+  private static void expectState(ChApiClient api, ChVmState expected) {
+    VmInfo info = await(api.info(), "read the VM state");
+    if (info.state() != expected) {
+      throw new VmStartException("Cloud Hypervisor reports the VM " + info.state() + ", expected " + expected);
+    }
+  }
+
+  /** Waits for a call whose own timeout bounds it; API failures become {@link VmStartException}. */
+  private static <T> T await(CompletableFuture<T> call, String what) {
+    try {
+      return call.join();
+    } catch (RuntimeException e) {
+      throw new VmStartException("Cloud Hypervisor could not " + what, ChApiClient.unwrap(e));
+    }
+  }
+}
