@@ -79,7 +79,10 @@ public final class StandInVmm {
     }
     JsonNode json;
     try {
-      json = body.length == 0 ? null : mapper.readTree(body);
+      json = body.length == 0
+          ? null
+          : mapper.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readTree(body);
     } catch (IOException e) {
       return StandInReply.error(400, "Error parsing the request body", e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage());
     }
