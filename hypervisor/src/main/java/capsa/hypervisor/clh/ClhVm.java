@@ -77,6 +77,11 @@ final class ClhVm implements Vm {
     exit.complete(e);
   }
 
+  /** The VMM's process id. */
+  long pid() {
+    return process.pid();
+  }
+
   @Override
   public String id() {
     return spec.id();

@@ -6,6 +6,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -97,7 +98,7 @@ public final class StandInCloudHypervisor implements AutoCloseable {
   }
 
   /** Like the real VMM, the hybrid vsock socket appears when the VM boots. */
-  private Channel bindVsock(Path socket) {
+  private ChannelFuture bindVsock(Path socket) {
     return new ServerBootstrap()
         .group(group)
         .channel(EpollServerDomainSocketChannel.class)
@@ -108,9 +109,7 @@ public final class StandInCloudHypervisor implements AutoCloseable {
                 ch.pipeline().addLast(new StandInVsockMuxer(capsa.vsock.AgentEndpoint.AGENT_PORT));
               }
             })
-        .bind(new DomainSocketAddress(socket.toString()))
-        .syncUninterruptibly()
-        .channel();
+        .bind(new DomainSocketAddress(socket.toString()));
   }
 
   @Override
@@ -142,9 +141,26 @@ public final class StandInCloudHypervisor implements AutoCloseable {
             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
       }
       if (vsockServer == null && vmm.bootedVsockSocket() != null) {
+        // Like the real VMM, the hybrid vsock socket exists by the time vm.boot is answered. Bind without blocking
+        // the event loop, then reply.
         vsockPath = Path.of(vmm.bootedVsockSocket());
-        vsockServer = bindVsock(vsockPath);
+        request.retain();
+        ChannelFuture bound = bindVsock(vsockPath);
+        vsockServer = bound.channel();
+        bound.addListener(f -> {
+          try {
+            reply(ctx, request, f.isSuccess() ? reply
+                : StandInReply.error(500, "Cannot bind the vsock socket", String.valueOf(f.cause())));
+          } finally {
+            request.release();
+          }
+        });
+        return;
       }
+      reply(ctx, request, reply);
+    }
+
+    private void reply(ChannelHandlerContext ctx, FullHttpRequest request, StandInReply reply) throws IOException {
       write(ctx, request, reply).addListener(
           f -> {
             if (vmm.vmmShutdownRequested()) {
