@@ -14,6 +14,9 @@ public final class StandInCloudHypervisorMain {
   /** System property naming a file that receives every request as a JSON line. */
   public static final String RECORD_PROPERTY = "capsa.standin.record";
 
+  /** System property naming an endpoint the stand-in answers with 500 (fault injection). */
+  public static final String REFUSE_PROPERTY = "capsa.standin.refuse";
+
   private StandInCloudHypervisorMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -23,6 +26,10 @@ public final class StandInCloudHypervisorMain {
     String record = System.getProperty(RECORD_PROPERTY);
     if (record != null) {
       standIn.recordingTo(Path.of(record));
+    }
+    String refuse = System.getProperty(REFUSE_PROPERTY);
+    if (refuse != null) {
+      standIn.vmm().refuse(refuse);
     }
     standIn.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(standIn, group), "stand-in-shutdown"));

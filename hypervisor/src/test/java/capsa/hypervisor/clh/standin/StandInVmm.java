@@ -38,6 +38,7 @@ public final class StandInVmm {
   private int nextAutoId;
   private boolean vmmShutdownRequested;
   private boolean booted;
+  private String refused;
 
   public StandInVmm(ObjectMapper mapper) {
     this.mapper = mapper;
@@ -56,6 +57,11 @@ public final class StandInVmm {
     return vmmShutdownRequested;
   }
 
+  /** Fault injection: answer every call of {@code endpointName} with 500 and an error chain. */
+  public synchronized void refuse(String endpointName) {
+    refused = endpointName;
+  }
+
   /** The hybrid vsock socket of a VM that has booted at least once, else null. */
   synchronized String bootedVsockSocket() {
     return booted ? configuredVsockSocket() : null;
@@ -72,6 +78,9 @@ public final class StandInVmm {
     ChEndpoint endpoint = ChEndpoint.fromPath(path);
     if (endpoint == null) {
       return StandInReply.error(404, "Unknown endpoint " + path);
+    }
+    if (endpoint.endpointName().equals(refused)) {
+      return StandInReply.error(500, "Stand-in refuses " + refused, "Injected fault");
     }
     if (!endpoint.method().name().equals(method)) {
       // Stand-in choice: the VMM's route handlers answer a wrong method with 400 Bad Request.
