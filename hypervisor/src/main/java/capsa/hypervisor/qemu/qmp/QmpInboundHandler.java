@@ -39,7 +39,12 @@ final class QmpInboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.warn("QMP connection error, closing", cause);
+    if (cause instanceof java.io.IOException) {
+      // Typically "connection reset" when QEMU exits (quit, kill); the exit watcher reports the exit itself.
+      LOG.debug("QMP connection error, closing: {}", cause.toString());
+    } else {
+      LOG.warn("QMP connection error, closing", cause);
+    }
     ctx.close();
   }
 }
