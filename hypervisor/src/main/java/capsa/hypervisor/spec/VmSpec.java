@@ -58,6 +58,8 @@ public record VmSpec(
   public static final DataSize MAX_MEMORY = DataSize.gibibytes(1024);
   public static final int MAX_PCIE_ROOT_PORTS = 16;
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  /** One word, or {@code name="value with spaces"} (the kernel keeps quoted values together). */
+  private static final Pattern KERNEL_PARAM = Pattern.compile("[^\\s\"]+|[^\\s\"=]+=\"[^\"\\n]*\"");
 
   public VmSpec {
     Objects.requireNonNull(boot, "boot");
@@ -92,8 +94,8 @@ public record VmSpec(
       throw invalid("pcieRootPorts must be in [0, " + MAX_PCIE_ROOT_PORTS + "], got " + pcieRootPorts);
     }
     for (String p : kernelParams) {
-      if (p.isBlank() || p.chars().anyMatch(Character::isWhitespace)) {
-        throw invalid("each kernel parameter must be one non-blank word, got '" + p + "'");
+      if (!KERNEL_PARAM.matcher(p).matches()) {
+        throw invalid("each kernel parameter must be one word or name=\"quoted value\", got '" + p + "'");
       }
     }
     if (!machine.supportsHotplug() && pcieRootPorts > 0) {

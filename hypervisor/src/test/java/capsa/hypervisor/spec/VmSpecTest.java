@@ -59,6 +59,8 @@ class VmSpecTest {
   @Test
   void rejectsKernelParamsWithSpaces() {
     assertThatThrownBy(() -> base().kernelParam("a b").build()).hasMessageContaining("kernel parameter");
+    assertThatThrownBy(() -> base().kernelParam("a=\"b").build()).hasMessageContaining("kernel parameter");
+    assertThat(base().kernelParam("capsa.init=\"echo hi; ls /\"").build().kernelParams()).hasSize(1);
   }
 
   @Test

@@ -1,0 +1,43 @@
+package capsa.hypervisor.qemu;
+
+import capsa.hypervisor.spec.BootSource;
+import capsa.hypervisor.spec.MachineType;
+import capsa.hypervisor.spec.VmSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The kernel command line: parameters this backend needs for the machine and host, then the spec's own. */
+final class KernelParams {
+
+  private KernelParams() {}
+
+  static List<String> build(VmSpec spec, HostFacts host) {
+    List<String> p = new ArrayList<>();
+    // The first UART is wired to the console log file.
+    p.add("console=ttyS0");
+    // Serial output is slow under TCG; the kernel's boot chatter would cost time on every boot.
+    p.add("quiet");
+    // On panic reboot at once: with -no-reboot QEMU then exits and the exit watcher reports the death, instead of a
+    // hung VM that looks alive.
+    p.add("panic=-1");
+    // The crypto self-tests are the slowest initcall (~200 ms under TCG) and test nothing of ours.
+    p.add("cryptomgr.notests=1");
+    if (spec.machine() == MachineType.MICROVM && host.cpuKhz().isPresent()) {
+      // microvm has no PIT/HPET to calibrate the TSC against; without the frequency some boots hang for good
+      // ("Unable to calibrate against PIT"). KVM guests get kvm-clock, but the hint is harmless there.
+      p.add("tsc_early_khz=" + host.cpuKhz().getAsLong());
+    }
+    if (!host.kvm()) {
+      // TCG does not execute speculatively, so CPU vulnerability mitigations only cost time.
+      p.add("mitigations=off");
+    }
+    if (spec.boot() instanceof BootSource.Image) {
+      // The image is attached as the first virtio-blk disk.
+      p.add("root=/dev/vda");
+      p.add("ro");
+    }
+    // Last, so the caller can override any of the above (later values win for most parameters).
+    p.addAll(spec.kernelParams());
+    return p;
+  }
+}

@@ -1,0 +1,112 @@
+package capsa.hypervisor.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import capsa.hypervisor.DeviceException;
+import capsa.hypervisor.GuestPciPath;
+import capsa.hypervisor.UnsupportedByBackendException;
+import capsa.hypervisor.VmExit;
+import capsa.hypervisor.VmState;
+import capsa.hypervisor.VmStateException;
+import capsa.hypervisor.qemu.qmp.QmpCommands;
+import capsa.hypervisor.qemu.qmp.QmpException;
+import capsa.hypervisor.spec.Device;
+import capsa.hypervisor.spec.MachineType;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Real QEMU under TCG: PCIe hotplug seen by the guest, QMP errors, pause/resume, kill -9 detection. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class QemuHotplugTest {
+
+  /**
+   * Runs instead of the agent (guest/README.md capsa.init hook): waits for the hot-plugged disk, prints where sysfs
+   * puts it, waits until it is gone. No double quotes inside: the kernel command line delimits the value with them.
+   */
+  private static final String GUEST_SCRIPT = "capsa.init=\"while [ ! -e /sys/block/vda ]; do sleep 0.1; done; "
+      + "echo VDA-AT $(readlink -f /sys/block/vda); while [ -e /sys/block/vda ]; do sleep 0.1; done; echo VDA-GONE; sleep 600\"";
+  /** {@code /sys/devices/pci0000:00/0000:00:<port slot>.0/0000:<bus>:<dev slot>.0/virtioN/block/vda}. */
+  private static final Pattern SYSFS_PATH =
+      Pattern.compile("VDA-AT /sys/devices/pci0000:00/0000:00:([0-9a-f]{2})\\.0/[0-9a-f]{4}:[0-9a-f]{2}:([0-9a-f]{2})"
+          + "\\.0/virtio\\d+/block/vda");
+
+  private QemuVmFixture fx;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    fx = new QemuVmFixture();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    fx.close();
+  }
+
+  @Test
+  void hotPluggedDiskAppearsAtThePredictedGuestPathAndGoesAway() throws Exception {
+    Path disk = fx.work.resolve("disk.img");
+    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+      f.setLength(16L * 1024 * 1024);
+    }
+    QemuVm vm = fx.boot(fx.spec("hp", MachineType.Q35).pcieRootPorts(1).kernelParam(GUEST_SCRIPT).build());
+    QemuVmFixture.awaitConsole(vm.consoleLog(), "CAPSA-GUEST-UP", 90_000);
+
+    // QEMU's own error text comes through, and the failed attempt does not use up the only root port.
+    assertThatThrownBy(() -> vm.hotplug(new Device.Block("bad0", fx.work.resolve("missing.img"), false)))
+        .isInstanceOf(DeviceException.class)
+        .hasRootCauseInstanceOf(QmpException.class)
+        .rootCause().satisfies(c -> assertThat(((QmpException) c).desc()).contains("No such file or directory"));
+
+    GuestPciPath predicted = vm.hotplug(new Device.Block("vblk0", disk, false));
+    String console = QemuVmFixture.awaitConsole(vm.consoleLog(), "VDA-AT", 60_000);
+    Matcher m = SYSFS_PATH.matcher(console);
+    assertThat(m.find()).as("sysfs path in console:\n" + console).isTrue();
+    assertThat(predicted.toString()).isEqualTo(m.group(1) + "/" + m.group(2));
+
+    assertThatThrownBy(() -> vm.hotplug(new Device.Block("vblk1", disk, true)))
+        .isInstanceOf(DeviceException.class).hasMessageContaining("no free PCIe root port");
+
+    vm.unplug("vblk0"); // returns after DEVICE_DELETED
+    QemuVmFixture.awaitConsole(vm.consoleLog(), "VDA-GONE", 60_000);
+    // The drive node went too: adding it again under the same name works.
+    vm.qmp().execute(new QmpCommands.BlockdevAdd(QemuCommandLine.driveNodeName("vblk0"), disk.toString(), true))
+        .get(10, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> vm.unplug("vblk0")).isInstanceOf(DeviceException.class);
+  }
+
+  @Test
+  void pauseResumeAndKillMinusNineIsReportedWithinOneSecond() throws Exception {
+    QemuVm vm = fx.boot(fx.spec("k9", MachineType.MICROVM).build());
+    assertThatThrownBy(() -> vm.hotplug(new Device.Block("d", fx.work.resolve("x"), true)))
+        .isInstanceOf(UnsupportedByBackendException.class);
+    assertThatThrownBy(() -> vm.resize(2, vm.spec().memory())).isInstanceOf(UnsupportedByBackendException.class);
+    assertThatThrownBy(vm::resume).isInstanceOf(VmStateException.class);
+    vm.pause();
+    assertThat(vm.state()).isEqualTo(VmState.PAUSED);
+    assertThat(vm.qmp().execute(new QmpCommands.QueryStatus()).get(10, TimeUnit.SECONDS).status()).isEqualTo("paused");
+    vm.resume();
+    assertThat(vm.qmp().execute(new QmpCommands.QueryStatus()).get(10, TimeUnit.SECONDS).running()).isTrue();
+
+    Path dir = vm.spec().runtimeDir();
+    Process kill = new ProcessBuilder("kill", "-9", Long.toString(vm.pid())).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    long killed = System.nanoTime();
+    VmExit exit = vm.exit().get(10, TimeUnit.SECONDS);
+    Duration seen = Duration.ofNanos(System.nanoTime() - killed);
+    assertThat(seen).isLessThan(Duration.ofSeconds(1));
+    assertThat(exit.requested()).isFalse();
+    assertThat(exit.exitCode().getAsInt()).isEqualTo(128 + 9);
+    assertThat(vm.state()).isEqualTo(VmState.STOPPED);
+    assertThat(dir).doesNotExist(); // cleanup ran before the exit was reported
+    assertThatThrownBy(vm::pause).isInstanceOf(VmStateException.class);
+  }
+}
