@@ -15,6 +15,7 @@ import capsa.hypervisor.clh.api.VmResize;
 import capsa.hypervisor.spec.DataSize;
 import capsa.hypervisor.spec.Device;
 import capsa.hypervisor.spec.VmSpec;
+import capsa.vsock.AgentDialer;
 import capsa.vsock.AgentEndpoint;
 import capsa.vsock.HybridVsockConnector;
 import io.netty.channel.Channel;
@@ -38,11 +39,6 @@ import org.slf4j.LoggerFactory;
 final class ClhVm implements Vm {
 
   private static final Logger log = LoggerFactory.getLogger(ClhVm.class);
-
-  /** Kata's per-attempt handshake bound: a guest kernel race can leave the VMM silent. */
-  static final Duration AGENT_ATTEMPT = Duration.ofSeconds(10);
-
-  private static final Duration AGENT_RETRY_DELAY = Duration.ofMillis(20);
 
   private final VmSpec spec;
   private final ClhPaths paths;
@@ -99,38 +95,13 @@ final class ClhVm implements Vm {
 
   @Override
   public CompletableFuture<Channel> connectAgent(Duration timeout) {
-    CompletableFuture<Channel> result = new CompletableFuture<>();
-    dialAgent(new HybridVsockConnector(group), Instant.now().plus(timeout), result, null);
-    return result.thenApply(ch -> {
+    CompletableFuture<Channel> dial =
+        new AgentDialer<>(new HybridVsockConnector(group), group, AgentDialer.Backoff.DEFAULT).dial(agent, timeout);
+    // Dialing a VM that is gone can only time out; stop early with the real reason.
+    exit.thenRun(() -> dial.completeExceptionally(new java.io.IOException("VM " + spec.id() + " exited")));
+    return dial.thenApply(ch -> {
       agentReady = Duration.between(process.spawnedAt(), Instant.now());
       return ch;
-    });
-  }
-
-  /** One attempt after another until one succeeds, the VM is gone, or the overall deadline passes. */
-  private void dialAgent(
-      HybridVsockConnector connector, Instant deadline, CompletableFuture<Channel> result, Throwable last) {
-    if (exit.isDone()) {
-      result.completeExceptionally(new java.io.IOException("VM " + spec.id() + " is gone", last));
-      return;
-    }
-    Instant now = Instant.now();
-    if (!now.isBefore(deadline)) {
-      TimeoutException timeout = new TimeoutException("Agent of VM " + spec.id() + " did not answer in time");
-      if (last != null) {
-        timeout.addSuppressed(last);
-      }
-      result.completeExceptionally(timeout);
-      return;
-    }
-    Instant attemptDeadline = now.plus(AGENT_ATTEMPT).isBefore(deadline) ? now.plus(AGENT_ATTEMPT) : deadline;
-    connector.connect(agent, attemptDeadline).whenComplete((ch, error) -> {
-      if (error == null) {
-        result.complete(ch);
-      } else {
-        group.schedule(() -> dialAgent(connector, deadline, result, error),
-            AGENT_RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-      }
     });
   }
 
