@@ -57,8 +57,8 @@ final class ClhProcess implements AutoCloseable {
     Throwable last = null;
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new VmStartException(
-            "Cloud Hypervisor exited with status " + process.exitValue() + " before its API answered; see " + vmmLog);
+        throw new VmStartException("Cloud Hypervisor exited with status " + process.exitValue()
+            + " before its API answered; last output: " + lastLine(vmmLog) + " (" + vmmLog + ")");
       }
       if (Files.exists(apiSocket)) {
         try {
@@ -71,6 +71,22 @@ final class ClhProcess implements AutoCloseable {
       Thread.sleep(interval.toMillis());
     }
     throw new VmStartException("Cloud Hypervisor API did not answer within " + timeout.toMillis() + " ms", last);
+  }
+
+  /** The VMM's last words, so the error says why without opening the log. */
+  private static String lastLine(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        if (!lines.get(i).isBlank()) {
+          String line = lines.get(i).strip();
+          return "'" + (line.length() > 200 ? line.substring(0, 200) + "..." : line) + "'";
+        }
+      }
+      return "none";
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "unreadable";
+    }
   }
 
   long pid() {

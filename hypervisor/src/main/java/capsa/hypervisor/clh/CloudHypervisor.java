@@ -78,7 +78,9 @@ public final class CloudHypervisor implements Hypervisor {
     validate(spec);
     ClhPaths paths = ClhPaths.in(spec.runtimeDir());
     try {
-      Files.createDirectory(paths.runtimeDir());
+      // Private: the API socket controls the VM, the vsock socket reaches the agent.
+      Files.createDirectory(paths.runtimeDir(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
       throw new VmStartException("Cannot create runtime directory " + paths.runtimeDir(), e);
     }

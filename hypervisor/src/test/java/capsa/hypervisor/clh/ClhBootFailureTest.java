@@ -103,7 +103,8 @@ class ClhBootFailureTest {
     Path runtime = dir.resolve("run");
     assertThatThrownBy(() -> backend(binary, Duration.ofSeconds(60)).boot(spec(runtime).build()))
         .isInstanceOf(VmStartException.class)
-        .hasMessageContaining("exited with status 3 before its API answered");
+        .hasMessageContaining("exited with status 3 before its API answered")
+        .hasMessageContaining("last output: 'bad flags: --api-socket");
     assertThat(runtime).doesNotExist();
     assertThat(Files.readString(dir.resolve("vmm.log"))).contains("bad flags: --api-socket " + runtime.resolve(
         "clh-api.sock"));
@@ -138,6 +139,16 @@ class ClhBootFailureTest {
         })
         .hasMessageContaining("vm.create with HTTP 500: Stand-in refuses vm.create: Injected fault");
     assertThat(runtime).doesNotExist();
+  }
+
+  @Test
+  void runtimeDirIsPrivate() throws Exception {
+    Path probe = dir.resolve("perm");
+    Path binary = ClhTestTarget.executable(dir.resolve("cloud-hypervisor"),
+        "#!/bin/sh\nstat -c %a \"$(dirname \"$2\")\" > " + probe + "\nexit 1\n");
+    assertThatThrownBy(() -> backend(binary, Duration.ofSeconds(60)).boot(spec(dir.resolve("run")).build()))
+        .isInstanceOf(VmStartException.class);
+    assertThat(Files.readString(probe).strip()).isEqualTo("700");
   }
 
   @Test
