@@ -135,7 +135,11 @@ class CloudHypervisorContractTest {
     assertThat(again.slots()).hasSize(1);
     vm.unplug("blk1");
 
+    assertThatThrownBy(() -> vm.resize(3, DataSize.mebibytes(640))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> vm.resize(1, DataSize.mebibytes(1024))).isInstanceOf(IllegalArgumentException.class);
     vm.resize(2, DataSize.mebibytes(640));
+    assertThatThrownBy(() -> vm.resize(2, DataSize.mebibytes(512)))
+        .isInstanceOf(capsa.hypervisor.UnsupportedByBackendException.class);
     JsonNode cpus = api.info().join().config().path("cpus");
     assertThat(cpus.path("max_vcpus").asInt()).isEqualTo(2);
 
@@ -143,6 +147,8 @@ class CloudHypervisorContractTest {
     assertThat(vm.state()).isEqualTo(VmState.PAUSED);
     assertThat(api.info().join().state()).isEqualTo(ChVmState.PAUSED);
     assertThatThrownBy(vm::pause).isInstanceOf(VmStateException.class);
+    assertThatThrownBy(() -> vm.hotplug(new Device.Block("blk2", disk, true)))
+        .isInstanceOf(VmStateException.class);
     vm.resume();
     assertThat(vm.state()).isEqualTo(VmState.RUNNING);
 
