@@ -104,6 +104,26 @@ class ChApiClientTest {
   }
 
   @Test
+  void resizeRetriesWhileTheVmmIsBusy() {
+    client.createVm(minimalConfig()).join();
+    client.boot().join();
+    standIn.vmm().busy("vm.resize", 3);
+    client.resize(VmResize.vcpus(2)).join();
+    assertThat(standIn.vmm().endpointsCalled()).endsWith("vm.resize", "vm.resize", "vm.resize", "vm.resize");
+  }
+
+  @Test
+  void resizeGivesUpAfterTwentyBusyAnswers() {
+    client.createVm(minimalConfig()).join();
+    client.boot().join();
+    standIn.vmm().busy("vm.resize", 1000);
+    assertThatThrownBy(() -> client.resize(VmResize.vcpus(2)).join())
+        .cause().isInstanceOfSatisfying(ChApiException.class, e -> assertThat(e.status()).isEqualTo(429));
+    assertThat(standIn.vmm().endpointsCalled().stream().filter("vm.resize"::equals).count())
+        .isEqualTo(ChApiClient.RESIZE_ATTEMPTS);
+  }
+
+  @Test
   void configErrorsComeBackAsTheChain() {
     VmConfig noSharedMemory = new VmConfig(
         new PayloadConfig("/k", null, null), CpusConfig.flat(1, 1), new MemoryConfig(1 << 28, false, null, null),

@@ -26,8 +26,11 @@ class ChApiCodecGoldenTest {
   private final EmbeddedChannel channel =
       new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(ChHttpTransport.MAX_REPLY_BYTES));
 
+  private final List<FullHttpResponse> replies = new java.util.ArrayList<>();
+
   @AfterEach
   void release() {
+    replies.forEach(FullHttpResponse::release);
     channel.finishAndReleaseAll();
   }
 
@@ -148,6 +151,42 @@ class ChApiCodecGoldenTest {
         .isInstanceOfSatisfying(ChApiException.class, e -> assertThat(e.errorChain()).containsExactly("oops"));
   }
 
+  /** Whatever bytes an error reply carries, the result is a ChApiException with that status, never a crash. */
+  @Test
+  void randomErrorBodiesAlwaysBecomeChApiException() {
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 300; i++) {
+      byte[] body = new byte[random.nextInt(64)];
+      random.nextBytes(body);
+      int status = 400 + random.nextInt(200);
+      var response = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+          io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+          io.netty.handler.codec.http.HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+      replies.add(response);
+      assertThatThrownBy(() -> codec.decode(ChEndpoint.VM_INFO, response, VmInfo.class))
+          .isInstanceOfSatisfying(ChApiException.class, e -> assertThat(e.status()).isEqualTo(status));
+    }
+  }
+
+  /** A 200 whose body is not the promised JSON is an IOException, never an unchecked crash. */
+  @Test
+  void randomSuccessBodiesFailAsIoException() {
+    java.util.Random random = new java.util.Random(11);
+    for (int i = 0; i < 300; i++) {
+      byte[] body = new byte[1 + random.nextInt(64)];
+      random.nextBytes(body);
+      var response = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+          io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+          io.netty.handler.codec.http.HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+      replies.add(response);
+      try {
+        codec.decode(ChEndpoint.VM_INFO, response, VmInfo.class);
+      } catch (java.io.IOException expected) {
+        // fine: garbage is reported as an I/O problem
+      }
+    }
+  }
+
   private String send(ChEndpoint endpoint, Object body) {
     channel.writeOutbound(codec.encode(endpoint, body));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -167,6 +206,7 @@ class ChApiCodecGoldenTest {
     channel.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.UTF_8));
     FullHttpResponse r = channel.readInbound();
     assertThat(r).isNotNull();
+    replies.add(r);
     return r;
   }
 }

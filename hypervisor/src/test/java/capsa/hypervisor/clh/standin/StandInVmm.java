@@ -39,6 +39,8 @@ public final class StandInVmm {
   private boolean vmmShutdownRequested;
   private boolean booted;
   private String refused;
+  private String busyEndpoint;
+  private int busyAnswersLeft;
 
   public StandInVmm(ObjectMapper mapper) {
     this.mapper = mapper;
@@ -62,6 +64,15 @@ public final class StandInVmm {
     refused = endpointName;
   }
 
+  /**
+   * Fault injection: answer the next {@code times} calls of {@code endpointName} with 429 Too Many Requests, as the
+   * VMM does for {@code vm.resize} while a CPU removal is still pending.
+   */
+  public synchronized void busy(String endpointName, int times) {
+    busyEndpoint = endpointName;
+    busyAnswersLeft = times;
+  }
+
   /** The hybrid vsock socket of a VM that has booted at least once, else null. */
   synchronized String bootedVsockSocket() {
     return booted ? configuredVsockSocket() : null;
@@ -78,6 +89,10 @@ public final class StandInVmm {
     ChEndpoint endpoint = ChEndpoint.fromPath(path);
     if (endpoint == null) {
       return StandInReply.error(404, "Unknown endpoint " + path);
+    }
+    if (endpoint.endpointName().equals(busyEndpoint) && busyAnswersLeft > 0) {
+      busyAnswersLeft--;
+      return StandInReply.error(429, "Too Many Requests", "A CPU removal is still pending");
     }
     if (endpoint.endpointName().equals(refused)) {
       return StandInReply.error(500, "Stand-in refuses " + refused, "Injected fault");
