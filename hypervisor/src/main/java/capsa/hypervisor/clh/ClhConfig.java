@@ -15,8 +15,14 @@ import java.util.Optional;
  * @param apiTimeouts per-call API timeouts
  * @param readyTimeout how long the VMM may take until {@code vmm.ping} answers (Kata: 10 s)
  * @param pingInterval pause between readiness pings (Kata: 10 ms)
+ * @param virtiofsd the daemon to start for virtio-fs shares; without one, virtio-fs specs are refused
  */
-public record ClhConfig(Path binary, ChApiTimeouts apiTimeouts, Duration readyTimeout, Duration pingInterval) {
+public record ClhConfig(
+    Path binary,
+    ChApiTimeouts apiTimeouts,
+    Duration readyTimeout,
+    Duration pingInterval,
+    Optional<VirtiofsdConfig> virtiofsd) {
 
   /** Kata's default install location, used when {@code cloud-hypervisor} is not on PATH. */
   public static final Path DEFAULT_BINARY = Path.of("/usr/local/bin/cloud-hypervisor");
@@ -26,6 +32,12 @@ public record ClhConfig(Path binary, ChApiTimeouts apiTimeouts, Duration readyTi
     Objects.requireNonNull(apiTimeouts, "apiTimeouts");
     Objects.requireNonNull(readyTimeout, "readyTimeout");
     Objects.requireNonNull(pingInterval, "pingInterval");
+    Objects.requireNonNull(virtiofsd, "virtiofsd");
+  }
+
+  /** Without virtio-fs support. */
+  public ClhConfig(Path binary, ChApiTimeouts apiTimeouts, Duration readyTimeout, Duration pingInterval) {
+    this(binary, apiTimeouts, readyTimeout, pingInterval, Optional.empty());
   }
 
   public static ClhConfig defaults() {
@@ -37,7 +49,11 @@ public record ClhConfig(Path binary, ChApiTimeouts apiTimeouts, Duration readyTi
   }
 
   public ClhConfig withBinary(Path newBinary) {
-    return new ClhConfig(newBinary, apiTimeouts, readyTimeout, pingInterval);
+    return new ClhConfig(newBinary, apiTimeouts, readyTimeout, pingInterval, virtiofsd);
+  }
+
+  public ClhConfig withVirtiofsd(VirtiofsdConfig daemon) {
+    return new ClhConfig(binary, apiTimeouts, readyTimeout, pingInterval, Optional.of(daemon));
   }
 
   /** The binary as an absolute path: itself if it names a directory, else the first match on PATH. */

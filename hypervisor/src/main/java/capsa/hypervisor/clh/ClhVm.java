@@ -43,6 +43,7 @@ final class ClhVm implements Vm {
   private final VmSpec spec;
   private final ClhPaths paths;
   private final ClhProcess process;
+  private final VirtiofsdProcess virtiofsd;
   private final ChApiClient api;
   private final EventLoopGroup group;
   private final AgentEndpoint.HybridVsock agent;
@@ -53,10 +54,13 @@ final class ClhVm implements Vm {
   private volatile Duration agentReady;
   private volatile DataSize memory;
 
-  ClhVm(VmSpec spec, ClhPaths paths, ClhProcess process, ChApiClient api, EventLoopGroup group, Duration vmmReady) {
+  /** @param virtiofsd the share's daemon, or null; stopped once the VMM is gone */
+  ClhVm(VmSpec spec, ClhPaths paths, ClhProcess process, VirtiofsdProcess virtiofsd, ChApiClient api,
+      EventLoopGroup group, Duration vmmReady) {
     this.spec = spec;
     this.paths = paths;
     this.process = process;
+    this.virtiofsd = virtiofsd;
     this.api = api;
     this.group = group;
     this.vmmReady = vmmReady;
@@ -67,10 +71,18 @@ final class ClhVm implements Vm {
 
   private void onProcessGone(Integer code) {
     state.set(VmState.STOPPED);
+    if (virtiofsd != null) {
+      virtiofsd.close();
+    }
     RuntimeDirCleaner.remove(paths.runtimeDir());
     VmExit e = new VmExit(code == null ? OptionalInt.empty() : OptionalInt.of(code), stopRequested, Instant.now());
     log.info("VM {} exited (status {}, requested {})", spec.id(), code, stopRequested);
     exit.complete(e);
+  }
+
+  /** The virtio-fs daemon's process id, if the VM has a share. */
+  Optional<Long> virtiofsdPid() {
+    return virtiofsd == null ? Optional.empty() : Optional.of(virtiofsd.pid());
   }
 
   /** The VMM's process id. */

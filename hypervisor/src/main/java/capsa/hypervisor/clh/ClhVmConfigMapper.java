@@ -58,7 +58,7 @@ final class ClhVmConfigMapper {
     List<FsConfig> fs =
         spec.sharedFs()
             .map(share -> List.of(new FsConfig(
-                share.tag(), paths.runtimeDir().resolve("virtiofsd.sock").toString(), 1, 1024, null, null)))
+                share.tag(), paths.virtiofsdSocket().toString(), 1, 1024, null, null)))
             .orElse(List.of());
     long extra = spec.maxMemory().bytes() - spec.memory().bytes();
     List<DeviceConfig> vfio =

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Mapping notes: Cloud Hypervisor has one PCI machine, so both {@code q35} and {@code microvm} specs get it (and
  * hot-plug works on both); it hot-plugs on its root bus, so {@code pcieRootPorts} is not needed and ignored; the agent
- * is only reachable over hybrid vsock; there is no virtio-9p, and virtio-fs needs a virtiofsd that this backend does
- * not start yet.
+ * is only reachable over hybrid vsock; there is no virtio-9p; a virtio-fs share gets its own virtiofsd (started before
+ * the VMM, stopped after it), as Kata does.
  */
 public final class CloudHypervisor implements Hypervisor {
 
@@ -60,16 +60,20 @@ public final class CloudHypervisor implements Hypervisor {
           "Cloud Hypervisor reaches the agent over hybrid vsock only; agentChannel must be HYBRID_VSOCK, got "
               + spec.agentChannel());
     }
-    if (spec.sharedFs().isPresent()) {
-      SharedFs fs = spec.sharedFs().get();
-      throw new InvalidVmSpecException(fs instanceof SharedFs.NineP
-          ? "Cloud Hypervisor has no virtio-9p; use virtio-fs"
-          : "virtio-fs needs a virtiofsd daemon, which the Cloud Hypervisor backend does not start yet");
+    if (spec.sharedFs().isPresent() && spec.sharedFs().get() instanceof SharedFs.NineP) {
+      throw new InvalidVmSpecException("Cloud Hypervisor has no virtio-9p; use virtio-fs");
+    }
+    if (spec.sharedFs().isPresent() && config.virtiofsd().isEmpty()) {
+      throw new InvalidVmSpecException("virtio-fs needs a virtiofsd; none is configured for Cloud Hypervisor");
     }
     HostPreflight.checkSpecFiles(spec);
     ClhPaths paths = ClhPaths.in(spec.runtimeDir());
     HostPreflight.socketPath("Cloud Hypervisor API", paths.apiSocket());
     HostPreflight.socketPath("hybrid vsock", paths.vsockSocket());
+    if (spec.sharedFs().isPresent()) {
+      HostPreflight.socketPath("virtiofsd", paths.virtiofsdSocket());
+      HostPreflight.executable("virtiofsd", config.virtiofsd().get().binary());
+    }
     HostPreflight.executable("cloud-hypervisor", config.resolvedBinary());
   }
 
@@ -85,7 +89,12 @@ public final class CloudHypervisor implements Hypervisor {
       throw new VmStartException("Cannot create runtime directory " + paths.runtimeDir(), e);
     }
     ClhProcess process = null;
+    VirtiofsdProcess virtiofsd = null;
     try {
+      if (spec.sharedFs().isPresent()) {
+        virtiofsd = VirtiofsdProcess.start(config.virtiofsd().orElseThrow(), paths.virtiofsdSocket(),
+            spec.sharedFs().get().hostDir(), spec.vmmLog(), config.readyTimeout());
+      }
       process = ClhProcess.spawn(config.resolvedBinary(), paths.apiSocket(), spec.vmmLog());
       ChApiClient api = new ChApiClient(group, paths.apiSocket(), config.apiTimeouts());
       process.awaitApi(api, paths.apiSocket(), config.readyTimeout(), config.pingInterval());
@@ -97,22 +106,26 @@ public final class CloudHypervisor implements Hypervisor {
       }
       await(api.boot(), "boot the VM");
       expectState(api, ChVmState.RUNNING);
-      ClhVm vm = new ClhVm(spec, paths, process, api, group, vmmReady);
+      ClhVm vm = new ClhVm(spec, paths, process, virtiofsd, api, group, vmmReady);
       log.info("VM {} running under Cloud Hypervisor pid {}", spec.id(), process.pid());
       return vm;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw rollback(process, paths, new VmStartException("Interrupted while starting Cloud Hypervisor", e));
+      throw rollback(process, virtiofsd, paths, new VmStartException("Interrupted while starting Cloud Hypervisor", e));
     } catch (VmStartException e) {
-      throw rollback(process, paths, e);
+      throw rollback(process, virtiofsd, paths, e);
     } catch (RuntimeException e) {
-      throw rollback(process, paths, new VmStartException("Cloud Hypervisor did not start the VM", e));
+      throw rollback(process, virtiofsd, paths, new VmStartException("Cloud Hypervisor did not start the VM", e));
     }
   }
 
-  private static VmStartException rollback(ClhProcess process, ClhPaths paths, VmStartException failure) {
+  private static VmStartException rollback(
+      ClhProcess process, VirtiofsdProcess virtiofsd, ClhPaths paths, VmStartException failure) {
     if (process != null) {
       process.close();
+    }
+    if (virtiofsd != null) {
+      virtiofsd.close();
     }
     RuntimeDirCleaner.remove(paths.runtimeDir());
     return failure;
