@@ -58,8 +58,14 @@ APT_REFRESHED=no
 apt_refresh() {
     [ "$APT_REFRESHED" = yes ] && return 1
     log "apt-get update (package lists missing or stale)"
-    apt-get -q update >/dev/null || die "apt-get update failed"
     APT_REFRESHED=yes
+    local try
+    for try in 1 2 3; do
+        # Another apt process may hold the lists lock for a moment.
+        apt-get -q update >/dev/null 2>&1 && return 0
+        sleep 5
+    done
+    die "apt-get update failed"
 }
 
 resolve_kernel_package() {
@@ -125,6 +131,13 @@ fetch_deb "$KPKG";           KERNEL_DEB=$DEB
 fetch_deb busybox-static;    BUSYBOX_DEB=$DEB
 fetch_deb runc;              RUNC_DEB=$DEB
 log "inputs: $(basename "$KERNEL_DEB") $(basename "$BUSYBOX_DEB") $(basename "$RUNC_DEB")"
+# Drop superseded packages and leftovers of interrupted downloads.
+for f in "$CACHE"/debs/*; do
+    case $f in
+        "$KERNEL_DEB" | "$BUSYBOX_DEB" | "$RUNC_DEB" | "$KERNEL_DEB.sha256" | "$BUSYBOX_DEB.sha256" | "$RUNC_DEB.sha256") ;;
+        *) rm -rf "$f" ;;
+    esac
+done
 
 SCRIPT_SHA=$(cat "$HERE/build.sh" "$HERE/extract-vmlinux.py" "$HERE/modules.list" | sha_of_text)
 
@@ -253,7 +266,7 @@ build_initramfs_stage() {
     # Applet links; busybox's own init/linuxrc are left out: /init is ours.
     "$root/bin/busybox" --list-full | while IFS= read -r p; do
         case $p in bin/busybox|sbin/init|linuxrc) continue ;; esac
-        [ -e "$root/$p" ] || ln -s /bin/busybox "$root/$p"
+        [ -e "$root/$p" ] || [ -L "$root/$p" ] || ln -s /bin/busybox "$root/$p"
     done
 
     install -m 755 "$RUNC_X/usr/sbin/runc" "$root/usr/sbin/runc"

@@ -3,9 +3,10 @@
 #
 #   guest/test-image.sh [--all] [IMAGE_DIR]      IMAGE_DIR defaults to <repo>/build/guest
 #
-# Default cases: microvm + agent channel (ready line, ECHO, POWEROFF -> QEMU exits) and
+# Default cases: microvm + agent channel (ready line, ECHO, reconnect, POWEROFF -> QEMU exits) and
 # microvm + runc running a busybox container whose bundle and rootfs are on a 9p share.
-# --all adds the channel case on q35 with the vmlinux (PVH) and with the bzImage.
+# --all adds the channel case on q35 with the vmlinux (PVH) and with the bzImage, and the
+# runc case on q35.
 # Prints one "PASS"/"FAIL" line per case and a closing "N passed, N failed" line; exit 1 on
 # any failure. Every process, socket and temp dir it creates is removed, also on failure.
 set -euo pipefail
@@ -21,6 +22,9 @@ for a in "$@"; do
     esac
 done
 IMAGE=${IMAGE:-$HERE/../build/guest}
+for tool in qemu-system-x86_64 socat cpio gzip; do
+    command -v "$tool" >/dev/null || { echo "missing host tool '$tool' (apt-get install qemu-system-x86 socat cpio)" >&2; exit 2; }
+done
 MANIFEST=$IMAGE/manifest.properties
 [ -f "$MANIFEST" ] || { echo "no $MANIFEST: run guest/build.sh first" >&2; exit 2; }
 prop() { sed -n "s/^$1=//p" "$MANIFEST"; }
@@ -128,6 +132,14 @@ case_channel() { # case_channel MACHINE KERNEL
     expect_line "^ECHO " "an echo of a line with spaces" || return 1
     [ "$LAST_LINE" = "ECHO $payload" ] || { echo "echo altered the line: $LAST_LINE"; return 1; }
 
+    # A new client (after the first one went away) is greeted with a fresh ready line.
+    stop_pid "$SOCAT_PID"; SOCAT_PID=
+    coproc CH { exec socat - "UNIX-CONNECT:$dir/ch.sock"; }
+    SOCAT_PID=$CH_PID; CH_OUT=${CH[0]}; CH_IN=${CH[1]}
+    expect_line '^CAPSA-AGENT-READY uptime=[0-9]+\.[0-9]+$' "a ready line after reconnecting" || return 1
+    printf 'again\n' >&"$CH_IN"
+    expect_line '^ECHO again$' "'ECHO again'" || return 1
+
     printf 'POWEROFF\n' >&"$CH_IN"
     expect_line '^BYE$' "'BYE'" || return 1
     wait_qemu_exit "$EXIT_TIMEOUT" || return 1
@@ -175,14 +187,15 @@ make_bundle() { # make_bundle DIR
 EOF
 }
 
-case_runc() {
-    local dir=$WORK/runc cmd
+case_runc() { # case_runc MACHINE
+    local dir=$WORK/runc-$1 cmd p9
     mkdir -p "$dir/share"
     make_bundle "$dir/share/c1"
+    case $1 in microvm) p9=virtio-9p-device ;; q35) p9=virtio-9p-pci ;; esac
     cmd='runc --root /run/runc run --bundle /run/kata-containers/shared/containers/c1 c1'
-    start_qemu microvm "$VMLINUX" "$dir" "$BASE_APPEND capsa.mount9p=1 capsa.init=\"$cmd\"" \
+    start_qemu "$1" "$VMLINUX" "$dir" "$BASE_APPEND capsa.mount9p=1 capsa.init=\"$cmd\"" \
         -fsdev "local,id=fs0,path=$dir/share,security_model=none" \
-        -device virtio-9p-device,fsdev=fs0,mount_tag=kataShared
+        -device "$p9,fsdev=fs0,mount_tag=kataShared"
     wait_qemu_exit "$BOOT_TIMEOUT" || { console "$dir" | tail -n 20; return 1; }
     echo "  QEMU exited after $(elapsed) s"
     local want
@@ -208,10 +221,11 @@ run_case() { # run_case NAME FUNCTION ARGS...
 }
 
 run_case microvm-channel case_channel microvm "$VMLINUX"
-run_case microvm-runc-9p case_runc
+run_case microvm-runc-9p case_runc microvm
 if [ "$ALL" = yes ]; then
     run_case q35-channel-vmlinux case_channel q35 "$VMLINUX"
     run_case q35-channel-bzImage case_channel q35 "$BZIMAGE"
+    run_case q35-runc-9p case_runc q35
 fi
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

@@ -31,6 +31,10 @@ final class KernelParams {
       // TCG does not execute speculatively, so CPU vulnerability mitigations only cost time.
       p.add("mitigations=off");
     }
+    if (spec.machine() == MachineType.Q35 && spec.maxMemory().compareTo(spec.memory()) > 0) {
+      // Hot-added DIMMs come online by themselves; otherwise every resize would need a guest-side step.
+      p.add("memhp_default_state=online");
+    }
     if (spec.boot() instanceof BootSource.Image) {
       // The image is attached as the first virtio-blk disk.
       p.add("root=/dev/vda");

@@ -63,6 +63,7 @@ final class QemuVm implements Vm {
   private volatile boolean stopRequested;
   private volatile QmpClient qmp;
   private volatile QemuHotplug hotplug;
+  private volatile QemuResize resize;
   private volatile Duration vmmReady;
   private volatile Duration firstConsoleByte;
   private volatile Duration agentReady;
@@ -116,6 +117,7 @@ final class QemuVm implements Vm {
     }
     vmmReady = sinceSpawn();
     hotplug = new QemuHotplug(spec, qmp, config);
+    resize = new QemuResize(spec, qmp, config);
     if (!transition(VmState.RUNNING)) {
       throw new VmStartException("QEMU went away right after QMP negotiation" + exitCodeText());
     }
@@ -215,8 +217,14 @@ final class QemuVm implements Vm {
 
   @Override
   public void resize(int vcpus, DataSize memory) {
-    throw new UnsupportedByBackendException("The QEMU backend cannot resize vCPUs or memory yet (" + spec.machine()
-        .qemuName() + "); size the VM at boot");
+    if (!spec.machine().supportsHotplug()) {
+      throw new UnsupportedByBackendException(spec.machine().qemuName() + " cannot hot-add vCPUs or memory; use q35");
+    }
+    VmState s = state.get();
+    if (s != VmState.RUNNING && s != VmState.PAUSED) {
+      throw new VmStateException("resize", s);
+    }
+    resize.resize(vcpus, memory);
   }
 
   @Override

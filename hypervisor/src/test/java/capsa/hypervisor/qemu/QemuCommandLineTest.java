@@ -74,7 +74,7 @@ class QemuCommandLineTest {
         "-device virtio-net-pci,id=eth0,netdev=net-eth0,mac=02:00:00:00:00:01,romfile=");
     // KVM: no TCG-only parameters; q35 has a PIT/HPET, so no TSC hint either.
     String append = argv.get(argv.indexOf("-append") + 1);
-    assertThat(append).isEqualTo("console=ttyS0 quiet panic=-1 cryptomgr.notests=1");
+    assertThat(append).isEqualTo("console=ttyS0 quiet panic=-1 cryptomgr.notests=1 memhp_default_state=online");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import capsa.hypervisor.DeviceException;
+import capsa.hypervisor.InvalidVmSpecException;
 import capsa.hypervisor.GuestPciPath;
 import capsa.hypervisor.UnsupportedByBackendException;
 import capsa.hypervisor.VmExit;
@@ -11,6 +12,7 @@ import capsa.hypervisor.VmState;
 import capsa.hypervisor.VmStateException;
 import capsa.hypervisor.qemu.qmp.QmpCommands;
 import capsa.hypervisor.qemu.qmp.QmpException;
+import capsa.hypervisor.spec.DataSize;
 import capsa.hypervisor.spec.Device;
 import capsa.hypervisor.spec.MachineType;
 import java.io.RandomAccessFile;
@@ -83,12 +85,41 @@ class QemuHotplugTest {
     assertThatThrownBy(() -> vm.unplug("vblk0")).isInstanceOf(DeviceException.class);
   }
 
+  /** Records MemTotal, waits for cpu1 to appear and onlines it, waits for more memory, then for cpu1 to go. */
+  private static final String RESIZE_SCRIPT = "capsa.init=\"grep MemTotal /proc/meminfo > /m0; "
+      + "echo MEM-BEFORE $(cat /m0); "
+      + "while [ ! -e /sys/devices/system/cpu/cpu1 ]; do sleep 0.1; done; "
+      + "echo 1 > /sys/devices/system/cpu/cpu1/online; echo CPUS-ONLINE $(cat /sys/devices/system/cpu/online); "
+      + "while [ $(awk '/MemTotal/{print $2}' /proc/meminfo) -le $(awk '{print $2}' /m0) ]; do sleep 0.1; done; "
+      + "echo MEM-AFTER $(grep MemTotal /proc/meminfo); "
+      + "while [ -e /sys/devices/system/cpu/cpu1 ]; do sleep 0.1; done; echo CPU1-GONE; sleep 600\"";
+
+  @Test
+  void q35GrowsVcpusAndMemoryAndShrinksVcpus() throws Exception {
+    QemuVm vm = fx.boot(fx.spec("rs", MachineType.Q35).vcpus(1).maxVcpus(2)
+        .memory(DataSize.mebibytes(512)).maxMemory(DataSize.mebibytes(1024)).kernelParam(RESIZE_SCRIPT).build());
+    QemuVmFixture.awaitConsole(vm.consoleLog(), "MEM-BEFORE", 90_000);
+    assertThatThrownBy(() -> vm.resize(3, DataSize.mebibytes(512))).isInstanceOf(InvalidVmSpecException.class);
+    assertThatThrownBy(() -> vm.resize(1, DataSize.mebibytes(256))).isInstanceOf(UnsupportedByBackendException.class);
+
+    vm.resize(2, DataSize.mebibytes(768));
+    QemuVmFixture.awaitConsole(vm.consoleLog(), "CPUS-ONLINE 0-1", 60_000);
+    String console = QemuVmFixture.awaitConsole(vm.consoleLog(), "MEM-AFTER", 60_000);
+    Matcher before = Pattern.compile("MEM-BEFORE MemTotal: (\\d+) kB").matcher(console);
+    Matcher after = Pattern.compile("MEM-AFTER MemTotal: (\\d+) kB").matcher(console);
+    assertThat(before.find() && after.find()).as(console).isTrue();
+    assertThat(Long.parseLong(after.group(1)) - Long.parseLong(before.group(1))).isEqualTo(256L * 1024);
+
+    vm.resize(1, DataSize.mebibytes(768)); // returns after DEVICE_DELETED for the vCPU
+    QemuVmFixture.awaitConsole(vm.consoleLog(), "CPU1-GONE", 60_000);
+  }
+
   @Test
   void pauseResumeAndKillMinusNineIsReportedWithinOneSecond() throws Exception {
     QemuVm vm = fx.boot(fx.spec("k9", MachineType.MICROVM).build());
     assertThatThrownBy(() -> vm.hotplug(new Device.Block("d", fx.work.resolve("x"), true)))
         .isInstanceOf(UnsupportedByBackendException.class);
-    assertThatThrownBy(() -> vm.resize(2, vm.spec().memory())).isInstanceOf(UnsupportedByBackendException.class);
+    assertThatThrownBy(() -> vm.resize(1, vm.spec().memory())).isInstanceOf(UnsupportedByBackendException.class);
     assertThatThrownBy(vm::resume).isInstanceOf(VmStateException.class);
     vm.pause();
     assertThat(vm.state()).isEqualTo(VmState.PAUSED);

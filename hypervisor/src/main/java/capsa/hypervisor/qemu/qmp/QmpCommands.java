@@ -244,6 +244,71 @@ public final class QmpCommands {
     }
   }
 
+  /** {@code query-hotpluggable-cpus}: every possible vCPU slot, with a QOM path when occupied. */
+  public record QueryHotpluggableCpus() implements QmpCommand<java.util.List<HotpluggableCpu>> {
+    @Override
+    public String name() {
+      return "query-hotpluggable-cpus";
+    }
+
+    @Override
+    public java.util.List<HotpluggableCpu> decode(JsonNode r) {
+      java.util.List<HotpluggableCpu> out = new java.util.ArrayList<>();
+      for (JsonNode c : r) {
+        Map<String, Long> props = new LinkedHashMap<>();
+        c.path("props").fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asLong()));
+        out.add(new HotpluggableCpu(c.path("type").asText(), c.path("vcpus-count").asInt(1), props,
+            c.hasNonNull("qom-path") ? Optional.of(c.get("qom-path").asText()) : Optional.empty()));
+      }
+      return out;
+    }
+  }
+
+  /**
+   * One vCPU slot of {@link QueryHotpluggableCpus}.
+   *
+   * @param type the device driver to {@code device_add}, e.g. {@code qemu64-x86_64-cpu}
+   * @param props topology ids ({@code socket-id}, {@code core-id}, {@code thread-id}, {@code die-id} ...)
+   * @param qomPath present when the slot is occupied
+   */
+  public record HotpluggableCpu(String type, int vcpusCount, Map<String, Long> props, Optional<String> qomPath) {}
+
+  /** {@code object-add} of a {@code memory-backend-ram} of {@code size} bytes. */
+  public record ObjectAddMemoryRam(String id, long size) implements QmpCommand<Done> {
+    @Override
+    public String name() {
+      return "object-add";
+    }
+
+    @Override
+    public Optional<ObjectNode> arguments(JsonNodeFactory f) {
+      return Optional.of(f.objectNode().put("qom-type", "memory-backend-ram").put("id", id).put("size", size));
+    }
+
+    @Override
+    public Done decode(JsonNode result) {
+      return Done.DONE;
+    }
+  }
+
+  /** {@code object-del}. */
+  public record ObjectDel(String id) implements QmpCommand<Done> {
+    @Override
+    public String name() {
+      return "object-del";
+    }
+
+    @Override
+    public Optional<ObjectNode> arguments(JsonNodeFactory f) {
+      return Optional.of(f.objectNode().put("id", id));
+    }
+
+    @Override
+    public Done decode(JsonNode result) {
+      return Done.DONE;
+    }
+  }
+
   private static JsonNode scalar(JsonNodeFactory f, Object v) {
     if (v instanceof String) {
       return f.textNode((String) v);
