@@ -90,6 +90,7 @@ public final class CloudHypervisor implements Hypervisor {
     }
     ClhProcess process = null;
     VirtiofsdProcess virtiofsd = null;
+    boolean started = false;
     try {
       if (spec.sharedFs().isPresent()) {
         virtiofsd = VirtiofsdProcess.start(config.virtiofsd().orElseThrow(), paths.virtiofsdSocket(),
@@ -108,19 +109,24 @@ public final class CloudHypervisor implements Hypervisor {
       expectState(api, ChVmState.RUNNING);
       ClhVm vm = new ClhVm(spec, paths, process, virtiofsd, api, group, vmmReady);
       log.info("VM {} running under Cloud Hypervisor pid {}", spec.id(), process.pid());
+      started = true;
       return vm;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw rollback(process, virtiofsd, paths, new VmStartException("Interrupted while starting Cloud Hypervisor", e));
+      throw new VmStartException("Interrupted while starting Cloud Hypervisor", e);
     } catch (VmStartException e) {
-      throw rollback(process, virtiofsd, paths, e);
+      throw e;
     } catch (RuntimeException e) {
-      throw rollback(process, virtiofsd, paths, new VmStartException("Cloud Hypervisor did not start the VM", e));
+      throw new VmStartException("Cloud Hypervisor did not start the VM", e);
+    } finally {
+      // Whatever went wrong, Errors included, nothing this attempt started may outlive it.
+      if (!started) {
+        rollback(process, virtiofsd, paths);
+      }
     }
   }
 
-  private static VmStartException rollback(
-      ClhProcess process, VirtiofsdProcess virtiofsd, ClhPaths paths, VmStartException failure) {
+  private static void rollback(ClhProcess process, VirtiofsdProcess virtiofsd, ClhPaths paths) {
     if (process != null) {
       process.close();
     }
@@ -128,7 +134,6 @@ public final class CloudHypervisor implements Hypervisor {
       virtiofsd.close();
     }
     RuntimeDirCleaner.remove(paths.runtimeDir());
-    return failure;
   }
 
   private static void expectState(ChApiClient api, ChVmState expected) {

@@ -38,17 +38,24 @@ final class VirtiofsdProcess implements AutoCloseable {
     }
     VirtiofsdProcess daemon = new VirtiofsdProcess(p);
     Instant deadline = Instant.now().plus(timeout);
-    // The daemon announces readiness only by creating its socket.
-    while (!Files.exists(socket)) {
-      if (!p.isAlive()) {
-        throw new VmStartException("virtiofsd exited with status " + p.exitValue() + " before listening; see "
-            + logFile);
+    boolean listening = false;
+    try {
+      // The daemon announces readiness only by creating its socket.
+      while (!Files.exists(socket)) {
+        if (!p.isAlive()) {
+          throw new VmStartException("virtiofsd exited with status " + p.exitValue() + " before listening; see "
+              + logFile);
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new VmStartException("virtiofsd did not create " + socket + " within " + timeout.toMillis() + " ms");
+        }
+        Thread.sleep(10);
       }
-      if (Instant.now().isAfter(deadline)) {
+      listening = true;
+    } finally {
+      if (!listening) {
         daemon.close();
-        throw new VmStartException("virtiofsd did not create " + socket + " within " + timeout.toMillis() + " ms");
       }
-      Thread.sleep(10);
     }
     log.info("virtiofsd pid {} serves {} on {}", p.pid(), sharedDir, socket);
     return daemon;

@@ -33,6 +33,11 @@ public final class StandInCloudHypervisorMain {
     }
     standIn.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(standIn, group), "stand-in-shutdown"));
+    // A test JVM that dies (killed, crashed) must not leave stand-ins behind.
+    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+      System.err.println("stand-in cloud-hypervisor: parent " + parent.pid() + " is gone, exiting");
+      Runtime.getRuntime().halt(3);
+    }));
     System.err.println("stand-in cloud-hypervisor: serving " + socket);
     standIn.vmmShutdown().join();
     System.err.println("stand-in cloud-hypervisor: vmm.shutdown, exiting");
