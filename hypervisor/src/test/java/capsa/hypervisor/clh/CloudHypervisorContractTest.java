@@ -223,6 +223,31 @@ class CloudHypervisorContractTest {
   }
 
   @Test
+  void twoVmsShareNothing() throws Exception {
+    Path dirB = Files.createDirectory(dir.resolve("b"));
+    VmSpec a = spec().build();
+    VmSpec b = a.withPaths("clh-contract-b", dirB.resolve("run"), dirB.resolve("console.log"), dirB.resolve("vmm.log"));
+    vm = backend().boot(a);
+    try (Vm other = backend().boot(b)) {
+      assertThat(other.agentEndpoint()).isNotEqualTo(vm.agentEndpoint());
+      assertThat(pidOf(other)).isNotEqualTo(pidOf(vm));
+      assertThat(dir.resolve("run/clh-api.sock")).exists();
+      assertThat(dirB.resolve("run/clh-api.sock")).exists();
+      if (!target.real()) {
+        Channel ca = vm.connectAgent(Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+        Channel cb = other.connectAgent(Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+        assertThat(ca.remoteAddress()).isNotEqualTo(cb.remoteAddress());
+        ca.close().sync();
+        cb.close().sync();
+      }
+      other.stop(Duration.ofSeconds(30));
+      assertThat(dirB.resolve("run")).doesNotExist();
+      assertThat(vm.state()).isEqualTo(VmState.RUNNING);
+      assertThat(dir.resolve("run/clh-api.sock")).exists();
+    }
+  }
+
+  @Test
   void killedFromOutsideIsReportedAndCleanedUp() throws Exception {
     vm = backend().boot(spec().build());
     ProcessHandle.of(pidOf(vm)).orElseThrow().destroyForcibly();
