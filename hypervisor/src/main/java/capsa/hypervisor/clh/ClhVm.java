@@ -66,7 +66,8 @@ final class ClhVm implements Vm {
     this.vmmReady = vmmReady;
     this.memory = spec.memory();
     this.agent = new AgentEndpoint.HybridVsock(paths.vsockSocket(), AgentEndpoint.AGENT_PORT);
-    process.onExit().whenComplete((code, error) -> onProcessGone(code));
+    // Off the JDK's reaper thread: stopping virtiofsd and deleting files may take a moment.
+    process.onExit().whenCompleteAsync((code, error) -> onProcessGone(code));
   }
 
   private void onProcessGone(Integer code) {
