@@ -56,7 +56,7 @@ public record ClhConfig(
     return new ClhConfig(binary, apiTimeouts, readyTimeout, pingInterval, Optional.of(daemon));
   }
 
-  /** The binary as an absolute path: itself if it names a directory, else the first match on PATH. */
+  /** The binary as an absolute path: itself if it has a directory part, else the first match on PATH. */
   public Path resolvedBinary() {
     if (binary.getNameCount() > 1 || binary.isAbsolute()) {
       return binary.toAbsolutePath();

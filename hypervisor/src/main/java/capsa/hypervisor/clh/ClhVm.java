@@ -53,10 +53,11 @@ final class ClhVm implements Vm {
   private volatile boolean stopRequested;
   private volatile Duration agentReady;
   private volatile DataSize memory;
+  private final CompletableFuture<Duration> firstConsoleByte = new CompletableFuture<>();
 
   /** @param virtiofsd the share's daemon, or null; stopped once the VMM is gone */
   ClhVm(VmSpec spec, ClhPaths paths, ClhProcess process, VirtiofsdProcess virtiofsd, ChApiClient api,
-      EventLoopGroup group, Duration vmmReady) {
+      EventLoopGroup group, Duration vmmReady, long consoleBaseline) {
     this.spec = spec;
     this.paths = paths;
     this.process = process;
@@ -68,6 +69,40 @@ final class ClhVm implements Vm {
     this.agent = new AgentEndpoint.HybridVsock(paths.vsockSocket(), AgentEndpoint.AGENT_PORT);
     // Off the JDK's reaper thread: stopping virtiofsd and deleting files may take a moment.
     process.onExit().whenCompleteAsync((code, error) -> onProcessGone(code));
+    watchConsole(consoleBaseline);
+  }
+
+  /**
+   * The VMM writes the serial console straight to the file, so the first guest byte is seen by watching its size grow
+   * past what an earlier boot left in it ({@code baseline}):
+   * a cheap stat every 20 ms on the common pool (never on an event loop) until a byte shows up, the VM exits, or
+   * two minutes pass.
+   */
+  private void watchConsole(long baseline) {
+    Instant giveUp = Instant.now().plus(Duration.ofMinutes(2));
+    Runnable check = new Runnable() {
+      @Override
+      public void run() {
+        if (exit.isDone() || Instant.now().isAfter(giveUp)) {
+          return;
+        }
+        try {
+          if (java.nio.file.Files.size(spec.consoleLog()) > baseline) {
+            firstConsoleByte.complete(Duration.between(process.spawnedAt(), Instant.now()));
+            return;
+          }
+        } catch (java.io.IOException notYetCreated) {
+          // The VMM creates the file at boot; keep looking.
+        }
+        CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS).execute(this);
+      }
+    };
+    CompletableFuture.runAsync(check);
+  }
+
+  /** Completes when the first guest console byte was seen (for tests and the timeline). */
+  CompletableFuture<Duration> firstConsoleByte() {
+    return firstConsoleByte;
   }
 
   private void onProcessGone(Integer code) {
@@ -125,8 +160,8 @@ final class ClhVm implements Vm {
 
   @Override
   public BootTimeline timeline() {
-    return new BootTimeline(process.spawnedAt(), Optional.of(vmmReady), Optional.empty(),
-        Optional.ofNullable(agentReady));
+    return new BootTimeline(process.spawnedAt(), Optional.of(vmmReady),
+        Optional.ofNullable(firstConsoleByte.getNow(null)), Optional.ofNullable(agentReady));
   }
 
   @Override

@@ -96,6 +96,7 @@ public final class CloudHypervisor implements Hypervisor {
         virtiofsd = VirtiofsdProcess.start(config.virtiofsd().orElseThrow(), paths.virtiofsdSocket(),
             spec.sharedFs().get().hostDir(), spec.vmmLog(), config.readyTimeout());
       }
+      long consoleBaseline = Files.exists(spec.consoleLog()) ? Files.size(spec.consoleLog()) : 0;
       process = ClhProcess.spawn(config.resolvedBinary(), paths.apiSocket(), spec.vmmLog());
       ChApiClient api = new ChApiClient(group, paths.apiSocket(), config.apiTimeouts());
       process.awaitApi(api, paths.apiSocket(), config.readyTimeout(), config.pingInterval());
@@ -107,7 +108,7 @@ public final class CloudHypervisor implements Hypervisor {
       }
       await(api.boot(), "boot the VM");
       expectState(api, ChVmState.RUNNING);
-      ClhVm vm = new ClhVm(spec, paths, process, virtiofsd, api, group, vmmReady);
+      ClhVm vm = new ClhVm(spec, paths, process, virtiofsd, api, group, vmmReady, consoleBaseline);
       log.info("VM {} running under Cloud Hypervisor pid {}", spec.id(), process.pid());
       started = true;
       return vm;
@@ -116,6 +117,8 @@ public final class CloudHypervisor implements Hypervisor {
       throw new VmStartException("Interrupted while starting Cloud Hypervisor", e);
     } catch (VmStartException e) {
       throw e;
+    } catch (IOException e) {
+      throw new VmStartException("Cannot read the console log " + spec.consoleLog(), e);
     } catch (RuntimeException e) {
       throw new VmStartException("Cloud Hypervisor did not start the VM", e);
     } finally {

@@ -112,6 +112,8 @@ class CloudHypervisorContractTest {
     assertThat(vm.state()).isEqualTo(VmState.RUNNING);
     assertThat(runtimeDir.resolve("clh-api.sock")).exists();
     assertThat(vm.timeline().vmmReady()).isPresent();
+    // Real guests print a kernel banner, the stand-in a line at boot: either way a first byte arrives.
+    ((ClhVm) vm).firstConsoleByte().get(120, TimeUnit.SECONDS);
     ChApiClient api = new ChApiClient(group, runtimeDir.resolve("clh-api.sock"),
         ChApiTimeouts.uniform(Duration.ofSeconds(30)));
     assertThat(api.info().join().state()).isEqualTo(ChVmState.RUNNING);
@@ -159,6 +161,7 @@ class CloudHypervisorContractTest {
     assertThat(vm.consoleLog()).exists();
     if (!target.real()) {
       assertThat(Files.readString(vm.consoleLog())).contains(StandInVmm.SERIAL_BANNER);
+      assertThat(vm.timeline().firstConsoleByte()).isPresent();
       assertThat(exit.exitCode()).hasValue(0);
       assertBootSequenceAsKataDoes();
     }
