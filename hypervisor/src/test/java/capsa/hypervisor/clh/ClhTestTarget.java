@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Which Cloud Hypervisor the contract tests drive. The real binary when {@code cloud-hypervisor} is on PATH and
- * {@code /dev/kvm} exists (the guest kernel and initramfs then come from {@code CAPSA_CLH_KERNEL} and
+ * {@code /dev/kvm} is usable (unless {@code CAPSA_CLH_STANDIN=1}) (the guest kernel and initramfs then come from {@code CAPSA_CLH_KERNEL} and
  * {@code CAPSA_CLH_INITRD}); otherwise the stand-in, started as its own process through a generated executable script
  * that takes the real binary's flags.
  */
@@ -24,8 +24,14 @@ record ClhTestTarget(boolean real, ClhConfig config, Optional<Path> recordFile, 
   static final ClhConfig BASE = new ClhConfig(
       Path.of("unset"), ChApiTimeouts.uniform(Duration.ofSeconds(30)), Duration.ofSeconds(90), Duration.ofMillis(20));
 
+  /** Set to {@code 1} to use the stand-in even where a real binary and /dev/kvm exist. */
+  static final String FORCE_STAND_IN_ENV = "CAPSA_CLH_STANDIN";
+
   static boolean realAvailable() {
-    return ClhConfig.onPath("cloud-hypervisor").isPresent() && Files.exists(Path.of("/dev/kvm"));
+    return !"1".equals(System.getenv(FORCE_STAND_IN_ENV))
+        && ClhConfig.onPath("cloud-hypervisor").isPresent()
+        && Files.isReadable(Path.of("/dev/kvm"))
+        && Files.isWritable(Path.of("/dev/kvm"));
   }
 
   /** The real binary if usable, else the stand-in; {@code dir} receives the generated script and fake guest files. */
