@@ -24,7 +24,8 @@ class HybridVsockHandshakeTest {
     ByteBuf sent = channel.readOutbound();
     assertThat(ByteBufUtil.getBytes(sent)).isEqualTo("CONNECT 1024\n".getBytes(StandardCharsets.US_ASCII));
     sent.release();
-    assertThat((Object) channel.readOutbound()).isNull();
+    Object next = channel.readOutbound();
+    assertThat(next).isNull();
     assertThat(result).isNotDone();
   }
 
