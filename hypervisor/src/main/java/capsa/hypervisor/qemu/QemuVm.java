@@ -271,16 +271,22 @@ final class QemuVm implements Vm {
   // ---- internals ----
 
   private void onProcessExit() {
-    transition(VmState.STOPPED);
-    QmpClient c = qmp;
-    if (c != null) {
-      c.close();
-    }
-    deleteRuntimeDir();
+    // Whatever fails here, exit() must complete: callers wait on it.
     VmExit e = new VmExit(OptionalInt.of(process.exitValue()), stopRequested, Instant.now());
-    LOG.info("VM {} exited (status {}, {}); runtime dir removed", spec.id(), process.exitValue(),
-        stopRequested ? "requested" : "not requested");
-    exit.complete(e);
+    try {
+      transition(VmState.STOPPED);
+      QmpClient c = qmp;
+      if (c != null) {
+        c.close();
+      }
+      deleteRuntimeDir();
+      LOG.info("VM {} exited (status {}, {}); runtime dir removed", spec.id(), process.exitValue(),
+          stopRequested ? "requested" : "not requested");
+    } catch (RuntimeException ex) {
+      LOG.error("VM {}: cleanup after exit failed", spec.id(), ex);
+    } finally {
+      exit.complete(e);
+    }
   }
 
   private void deleteRuntimeDir() {
