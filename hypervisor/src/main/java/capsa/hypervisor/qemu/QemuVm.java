@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running QEMU process and its QMP connection. Owns the process, the runtime directory and everything in it; the
- * exit watcher ({@link Process#onExit()}) runs cleanup whoever ended the process (us, the guest, or kill -9).
+ * exit watcher (one waiter thread per VM) runs cleanup whoever ended the process (us, the guest, or kill -9).
  *
  * <p>Threading: control methods block the caller (bounded by {@link QemuConfig} timeouts); hotplug/unplug are
  * serialised by {@link QemuHotplug}; state changes are CAS-checked against {@link VmState#validTransition}.
@@ -81,7 +81,11 @@ final class QemuVm implements Vm {
     this.mapper = mapper;
     this.agentEndpoint = agentEndpoint;
     this.agentDial = agentDial;
-    process.onExit().whenComplete((p, t) -> onProcessExit());
+    // A dedicated waiter rather than Process.onExit(): onExit completes via the common ForkJoinPool, where any
+    // blocking task elsewhere in the JVM could delay the exit report (we promise well under 1 s after kill -9).
+    Thread waiter = new Thread(this::awaitProcessExit, "qemu-exit-" + spec.id());
+    waiter.setDaemon(true);
+    waiter.start();
     watchConsole();
   }
 
@@ -270,17 +274,35 @@ final class QemuVm implements Vm {
 
   // ---- internals ----
 
-  private void onProcessExit() {
-    transition(VmState.STOPPED);
-    QmpClient c = qmp;
-    if (c != null) {
-      c.close();
+  private void awaitProcessExit() {
+    while (true) {
+      try {
+        process.waitFor();
+        break;
+      } catch (InterruptedException e) {
+        // Nobody interrupts this thread on purpose; keep waiting so exit() always completes.
+      }
     }
-    deleteRuntimeDir();
+    onProcessExit();
+  }
+
+  private void onProcessExit() {
+    // Whatever fails here, exit() must complete: callers wait on it.
     VmExit e = new VmExit(OptionalInt.of(process.exitValue()), stopRequested, Instant.now());
-    LOG.info("VM {} exited (status {}, {}); runtime dir removed", spec.id(), process.exitValue(),
-        stopRequested ? "requested" : "not requested");
-    exit.complete(e);
+    try {
+      transition(VmState.STOPPED);
+      QmpClient c = qmp;
+      if (c != null) {
+        c.close();
+      }
+      deleteRuntimeDir();
+      LOG.info("VM {} exited (status {}, {}); runtime dir removed", spec.id(), process.exitValue(),
+          stopRequested ? "requested" : "not requested");
+    } catch (RuntimeException ex) {
+      LOG.error("VM {}: cleanup after exit failed", spec.id(), ex);
+    } finally {
+      exit.complete(e);
+    }
   }
 
   private void deleteRuntimeDir() {

@@ -5,7 +5,7 @@
  * {@code PciPathResolver} finds their guest PCI path with {@code qom-get}.
  *
  * <p>Threading: boot and control calls block their caller (bounded by {@link capsa.hypervisor.qemu.QemuConfig}
- * timeouts) and must not run on an event loop; QMP I/O runs on the event loop group passed in. The exit watcher runs
- * on the JDK's process reaper completion.
+ * timeouts) and must not run on an event loop; QMP I/O runs on the event loop group passed in. The exit watcher is one
+ * daemon thread per VM blocked in {@code Process.waitFor()}.
  */
 package capsa.hypervisor.qemu;

@@ -44,7 +44,7 @@ class QemuCommandLineTest {
             + " -chardev socket,id=agent0,path=/run/capsa/m/agent.sock,server=on,wait=off"
             + " -device virtserialport,id=agentport0,chardev=agent0,name=agent.channel.0"
             + " -kernel /img/vmlinux -initrd /img/initrd.gz"
-            + " -append console=ttyS0 quiet panic=-1 cryptomgr.notests=1 tsc_early_khz=2095999 mitigations=off"
+            + " -append console=ttyS0 quiet panic=-1 cryptomgr.notests=1 initcall_blacklist=crypto_kdf108_init tsc=reliable tsc_early_khz=2095999 mitigations=off"
             + " capsa.debug=1");
   }
 
@@ -74,7 +74,8 @@ class QemuCommandLineTest {
         "-device virtio-net-pci,id=eth0,netdev=net-eth0,mac=02:00:00:00:00:01,romfile=");
     // KVM: no TCG-only parameters; q35 has a PIT/HPET, so no TSC hint either.
     String append = argv.get(argv.indexOf("-append") + 1);
-    assertThat(append).isEqualTo("console=ttyS0 quiet panic=-1 cryptomgr.notests=1 memhp_default_state=online");
+    assertThat(append).isEqualTo("console=ttyS0 quiet panic=-1 cryptomgr.notests=1 initcall_blacklist=crypto_kdf108_init"
+        + " tsc=reliable memhp_default_state=online");
   }
 
   @Test

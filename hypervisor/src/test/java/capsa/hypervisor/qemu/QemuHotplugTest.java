@@ -35,7 +35,13 @@ class QemuHotplugTest {
    * puts it, waits until it is gone. No double quotes inside: the kernel command line delimits the value with them.
    */
   private static final String GUEST_SCRIPT = "capsa.init=\"while [ ! -e /sys/block/vda ]; do sleep 0.1; done; "
-      + "echo VDA-AT $(readlink -f /sys/block/vda); while [ -e /sys/block/vda ]; do sleep 0.1; done; echo VDA-GONE; sleep 600\"";
+      + "echo VDA-AT $(readlink -f /sys/block/vda); while [ -e /sys/block/vda ]; do sleep 0.1; done; echo VDA-GONE; "
+      + "while [ ! -e /sys/class/net/eth0 ]; do sleep 0.1; done; "
+      + "echo NET-AT $(readlink -f /sys/class/net/eth0) $(cat /sys/class/net/eth0/address); "
+      + "while [ -e /sys/class/net/eth0 ]; do sleep 0.1; done; echo NET-GONE; sleep 600\"";
+  private static final Pattern SYSFS_NET =
+      Pattern.compile("NET-AT /sys/devices/pci0000:00/0000:00:([0-9a-f]{2})\\.0/[0-9a-f]{4}:[0-9a-f]{2}:([0-9a-f]{2})"
+          + "\\.0/virtio\\d+/net/eth0 ([0-9a-f:]{17})");
   /** {@code /sys/devices/pci0000:00/0000:00:<port slot>.0/0000:<bus>:<dev slot>.0/virtioN/block/vda}. */
   private static final Pattern SYSFS_PATH =
       Pattern.compile("VDA-AT /sys/devices/pci0000:00/0000:00:([0-9a-f]{2})\\.0/[0-9a-f]{4}:[0-9a-f]{2}:([0-9a-f]{2})"
@@ -54,7 +60,7 @@ class QemuHotplugTest {
   }
 
   @Test
-  void hotPluggedDiskAppearsAtThePredictedGuestPathAndGoesAway() throws Exception {
+  void hotPluggedDiskAndNicAppearAtThePredictedGuestPathsAndGoAway() throws Exception {
     Path disk = fx.work.resolve("disk.img");
     try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
       f.setLength(16L * 1024 * 1024);
@@ -83,6 +89,29 @@ class QemuHotplugTest {
     vm.qmp().execute(new QmpCommands.BlockdevAdd(QemuCommandLine.driveNodeName("vblk0"), disk.toString(), true))
         .get(10, TimeUnit.SECONDS);
     assertThatThrownBy(() -> vm.unplug("vblk0")).isInstanceOf(DeviceException.class);
+
+    // A NIC on a host tap takes the freed port; the guest sees eth0 with our MAC at the predicted path.
+    String tap = "capsatap" + (ProcessHandle.current().pid() % 100000);
+    run("ip", "tuntap", "add", "dev", tap, "mode", "tap");
+    try {
+      GuestPciPath nicPath = vm.hotplug(new Device.Nic("nic0", tap, "02:ca:95:a0:00:01"));
+      String c2 = QemuVmFixture.awaitConsole(vm.consoleLog(), "NET-AT", 60_000);
+      Matcher n = SYSFS_NET.matcher(c2);
+      assertThat(n.find()).as("sysfs path in console:\n" + c2).isTrue();
+      assertThat(nicPath.toString()).isEqualTo(n.group(1) + "/" + n.group(2));
+      assertThat(n.group(3)).isEqualTo("02:ca:95:a0:00:01");
+      vm.unplug("nic0");
+      QemuVmFixture.awaitConsole(vm.consoleLog(), "NET-GONE", 60_000);
+    } finally {
+      run("ip", "link", "del", tap);
+    }
+  }
+
+  private static void run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
   }
 
   /** Records MemTotal, waits for cpu1 to appear and onlines it, waits for more memory, then for cpu1 to go. */

@@ -57,6 +57,8 @@ public final class QmpClient implements AutoCloseable {
   private final AtomicLong nextId = new AtomicLong(1);
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final List<Consumer<QmpEvent>> listeners = new CopyOnWriteArrayList<>();
+  /** device_del calls waiting for their event; failed when the connection drops. */
+  private final java.util.Set<CompletableFuture<Done>> pendingDeletes = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<QmpGreeting> greeting = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Channel channel;
@@ -187,14 +189,18 @@ public final class QmpClient implements AutoCloseable {
         () -> deleted.completeExceptionally(
             new QmpTimeoutException("No DEVICE_DELETED for '" + id + "' within " + timeout)),
         timeout.toMillis(), TimeUnit.MILLISECONDS);
-    closed.whenComplete((v, t) -> deleted.completeExceptionally(
-        new QmpConnectionException("QMP connection closed before DEVICE_DELETED for '" + id + "'")));
+    pendingDeletes.add(deleted);
+    if (closed.isDone()) {
+      deleted.completeExceptionally(
+          new QmpConnectionException("QMP connection closed before DEVICE_DELETED for '" + id + "'"));
+    }
     execute(new QmpCommands.DeviceDel(id), timeout).whenComplete((ok, err) -> {
       if (err != null) {
         deleted.completeExceptionally(unwrap(err));
       }
     });
     return deleted.whenComplete((r, t) -> {
+      pendingDeletes.remove(deleted);
       listeners.remove(listener);
       if (timer != null) {
         timer.cancel(false);
@@ -262,11 +268,16 @@ public final class QmpClient implements AutoCloseable {
   void onClosed() {
     QmpConnectionException gone = new QmpConnectionException("QMP connection closed");
     greeting.completeExceptionally(gone);
+    // Mark closed first: execute()/deviceDel() register, then check closed, so each waiter is failed either here
+    // (registered before) or by its own check (registered after).
+    closed.complete(null);
     for (Pending p : new ArrayList<>(pending.values())) {
       p.result().completeExceptionally(
           new QmpConnectionException("QMP connection closed while " + p.command() + " was pending"));
     }
-    closed.complete(null);
+    for (CompletableFuture<Done> d : new ArrayList<>(pendingDeletes)) {
+      d.completeExceptionally(new QmpConnectionException("QMP connection closed before DEVICE_DELETED"));
+    }
   }
 
   ObjectMapper mapper() {
