@@ -4,12 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
-import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.EncoderException;
 
 /**
  * Writes {@link TtrpcFrame}s as a 10-byte big-endian header followed by the data; the layout is drawn in
- * {@link TtrpcFrameDecoder}. Frames over {@link TtrpcFrame#MAX_DATA_LENGTH} fail their write promise with a
- * {@link TooLongFrameException} and nothing is written: callers are expected to check sizes first and
+ * {@link TtrpcFrameDecoder}. Frames over {@link TtrpcFrame#MAX_DATA_LENGTH} fail their write promise with an
+ * {@link EncoderException} and nothing is written: callers are expected to check sizes first and
  * answer {@code RESOURCE_EXHAUSTED} themselves, this is the last line of defence.
  *
  * <p>Stateless and sharable.
@@ -28,11 +28,10 @@ public final class TtrpcFrameEncoder extends MessageToByteEncoder<TtrpcFrame> {
   }
 
   @Override
-  protected void encode(ChannelHandlerContext ctx, TtrpcFrame frame, ByteBuf out)
-      throws TooLongFrameException {
+  protected void encode(ChannelHandlerContext ctx, TtrpcFrame frame, ByteBuf out) {
     int length = frame.data().size();
     if (length > TtrpcFrame.MAX_DATA_LENGTH) {
-      throw new TooLongFrameException(
+      throw new EncoderException(
           "ttrpc frame data of " + length + " bytes exceeds " + TtrpcFrame.MAX_DATA_LENGTH);
     }
     out.writeInt(length);
