@@ -118,6 +118,21 @@ public final class TtrpcEventForwarder implements EventPublisher, AutoCloseable 
         }
     }
 
+    /** Waits up to {@code timeout} until every event published so far was delivered or dropped; true if so. */
+    public boolean awaitDelivered(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (!queue.isEmpty()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                lock.wait(left);
+            }
+            return true;
+        }
+    }
+
     /** Events dropped because the queue was full. */
     public long dropped() {
         synchronized (lock) {
@@ -152,6 +167,7 @@ public final class TtrpcEventForwarder implements EventPublisher, AutoCloseable 
                     if (queue.peekFirst() == next) { // unless the full queue dropped it meanwhile
                         queue.removeFirst();
                     }
+                    lock.notifyAll(); // for awaitDelivered
                 }
             }
         } catch (InterruptedException e) {

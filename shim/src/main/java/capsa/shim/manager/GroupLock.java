@@ -1,16 +1,12 @@
 package capsa.shim.manager;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
-import java.util.UUID;
 
 /**
  * An exclusive, inter-process lock for one shim group: a file {@code <socket>.lock} beside the socket, locked with
@@ -19,9 +15,10 @@ import java.util.UUID;
  * hold it while they remove the socket.
  *
  * <p>The last user deletes the file (no leftovers under {@code /run/containerd/s}). Deleting a lock file is racy —
- * a waiter may then hold a lock on an unlinked inode while a newcomer locks a fresh file — so after locking we
- * write a random token into the locked file and read it back through the path: only if the path still names the
- * inode we locked is the lock ours; otherwise we retry. Nobody writes into a lock file without holding its lock.
+ * a waiter may then hold a lock on an unlinked inode while a newcomer locks a fresh file — so after locking we check
+ * that the path still names the inode we locked, and otherwise start over. The check reads {@code /proc/self/fd}
+ * links (an unlinked file shows as {@code "<path> (deleted)"}) rather than opening the path again: closing any
+ * other descriptor of a file drops this process's POSIX locks on it.
  *
  * <p>Not for two holders in one JVM (the JDK would throw {@code OverlappingFileLockException}); the shim binary
  * is one short-lived process per call.
@@ -64,15 +61,26 @@ public final class GroupLock implements AutoCloseable {
         }
     }
 
+    /** Whether the file this process has open at {@code path} is still linked there (see class comment). */
     private static boolean stillNamedBy(Path path, FileChannel channel) throws IOException {
-        byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap(token), 0);
-        try {
-            return Arrays.equals(Files.readAllBytes(path), token);
-        } catch (NoSuchFileException gone) {
-            return false;
+        String named = path.toString();
+        String deleted = named + " (deleted)";
+        boolean found = false;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException closedMeanwhile) {
+                    continue;
+                }
+                if (target.equals(deleted)) {
+                    return false;
+                }
+                found |= target.equals(named);
+            }
         }
+        return found && channel.isOpen();
     }
 
     /** Removes the lock file when this holder releases it (the group's socket is gone for good). */
