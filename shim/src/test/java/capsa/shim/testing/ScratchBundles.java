@@ -106,12 +106,15 @@ public final class ScratchBundles implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (Path bundle : bundles) {
-            Optional<ProcessHandle> daemon = daemonPid(bundle).flatMap(ProcessHandle::of);
-            if (daemon.isPresent()) {
-                daemon.get().destroyForcibly();
-                daemon.get().onExit().get(30, TimeUnit.SECONDS);
-            }
+        // Every daemon of ours names a bundle under root on its command line, whether or not it wrote shim.pid.
+        List<ProcessHandle> daemons = ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != ProcessHandle.current().pid() && commandLine(p.pid()).contains(root + "/"))
+                .toList();
+        for (ProcessHandle daemon : daemons) {
+            daemon.destroyForcibly();
+        }
+        for (ProcessHandle daemon : daemons) {
+            daemon.onExit().get(30, TimeUnit.SECONDS);
         }
         for (String group : groups) {
             String[] parts = group.split("/", 2);
@@ -138,6 +141,14 @@ public final class ScratchBundles implements AutoCloseable {
             } catch (DirectoryNotEmptyException someoneElses) {
                 // another test's or user's sockets
             }
+        }
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        } catch (IOException gone) {
+            return "";
         }
     }
 
