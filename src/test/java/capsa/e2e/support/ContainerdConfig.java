@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,31 +18,40 @@ import java.util.stream.Collectors;
  *
  * @param cri the CRI plugin settings; empty keeps the plugin's defaults (enough for ctr-only tests)
  * @param shimDirs directories prepended to containerd's PATH
+ * @param extraEnv further environment for containerd and so for the shims it runs (a PATH here wins over shimDirs)
  */
-public record ContainerdConfig(Optional<CriPlugin> cri, List<Path> shimDirs) {
+public record ContainerdConfig(Optional<CriPlugin> cri, List<Path> shimDirs, Map<String, String> extraEnv) {
 
     /** Namespaces whose /run/containerd/runc/<ns> directories a private containerd may create. */
     static final List<String> NAMESPACES = List.of("default", "k8s.io");
 
     public ContainerdConfig {
         shimDirs = List.copyOf(shimDirs);
+        extraEnv = Map.copyOf(extraEnv);
     }
 
     /** The config the ctr and ttrpc interop tests use: no CRI settings beyond what this machine needs. */
     public static ContainerdConfig plain() {
-        return new ContainerdConfig(Optional.empty(), List.of());
+        return new ContainerdConfig(Optional.empty(), List.of(), Map.of());
     }
 
     /** A CRI-enabled config (sandbox image, handlers, CNI dirs). */
     public static ContainerdConfig withCri(CriPlugin cri) {
-        return new ContainerdConfig(Optional.of(cri), List.of());
+        return new ContainerdConfig(Optional.of(cri), List.of(), Map.of());
     }
 
     /** Puts {@code dir} first on containerd's PATH, so a shim binary in it is found by its runtime type. */
     public ContainerdConfig withShimDir(Path dir) {
         List<Path> dirs = new ArrayList<>(shimDirs);
         dirs.add(dir);
-        return new ContainerdConfig(cri, dirs);
+        return new ContainerdConfig(cri, dirs, extraEnv);
+    }
+
+    /** Adds environment for containerd (and so for the shims it runs), e.g. a PATH with a shim binary first. */
+    public ContainerdConfig withEnv(Map<String, String> env) {
+        Map<String, String> merged = new HashMap<>(extraEnv);
+        merged.putAll(env);
+        return new ContainerdConfig(cri, shimDirs, merged);
     }
 
     /** Writes config.toml (and the CNI conf dir) into {@code dir}; returns the config file. */
@@ -84,10 +94,12 @@ public record ContainerdConfig(Optional<CriPlugin> cri, List<Path> shimDirs) {
 
     /** Extra environment for the containerd process. */
     Map<String, String> environment() {
-        if (shimDirs.isEmpty()) {
-            return Map.of();
+        Map<String, String> env = new HashMap<>();
+        if (!shimDirs.isEmpty()) {
+            String inherited = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/sbin:/usr/bin:/sbin:/bin");
+            env.put("PATH", shimDirs.stream().map(Path::toString).collect(Collectors.joining(":")) + ":" + inherited);
         }
-        String inherited = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/sbin:/usr/bin:/sbin:/bin");
-        return Map.of("PATH", shimDirs.stream().map(Path::toString).collect(Collectors.joining(":")) + ":" + inherited);
+        env.putAll(extraEnv);
+        return env;
     }
 }

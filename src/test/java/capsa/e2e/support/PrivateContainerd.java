@@ -25,11 +25,13 @@ public final class PrivateContainerd implements AutoCloseable {
 
     private final ScratchDir dir;
     private final RunContainerdLeftovers leftovers;
-    private final Process process;
+    private final ContainerdConfig config;
+    private Process process;
 
-    private PrivateContainerd(ScratchDir dir, RunContainerdLeftovers leftovers, Process process) {
+    private PrivateContainerd(ScratchDir dir, RunContainerdLeftovers leftovers, ContainerdConfig config, Process process) {
         this.dir = dir;
         this.leftovers = leftovers;
+        this.config = config;
         this.process = process;
     }
 
@@ -46,14 +48,9 @@ public final class PrivateContainerd implements AutoCloseable {
         RunContainerdLeftovers leftovers = RunContainerdLeftovers.snapshot(ContainerdConfig.NAMESPACES);
         Process process = null;
         try {
-            Path configFile = config.writeInto(dir.path());
-            ProcessBuilder builder = new ProcessBuilder(HostBinaries.CONTAINERD.toString(), "--config", configFile.toString())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("containerd.log").toFile());
-            builder.environment().putAll(config.environment());
-            process = builder.start();
-            PrivateContainerd containerd = new PrivateContainerd(dir, leftovers, process);
+            config.writeInto(dir.path());
+            process = launch(dir, config);
+            PrivateContainerd containerd = new PrivateContainerd(dir, leftovers, config, process);
             containerd.awaitReady();
             log.info("containerd pid {} serving {}", process.pid(), containerd.grpcSocket());
             return containerd;
@@ -69,6 +66,31 @@ public final class PrivateContainerd implements AutoCloseable {
             }
             throw new IllegalStateException("private containerd did not start; its log ends with:\n" + logTail, e);
         }
+    }
+
+    private static Process launch(ScratchDir dir, ContainerdConfig config) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(HostBinaries.CONTAINERD.toString(), "--config",
+                dir.resolve("config.toml").toString())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectErrorStream(true)
+                // Appends: a restarted daemon (startDaemon) keeps the earlier log.
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("containerd.log").toFile()));
+        builder.environment().putAll(config.environment());
+        return builder.start();
+    }
+
+    /** Stops containerd (SIGTERM, as an upgrade or crash-restart would) without touching its state or shims. */
+    public void stopDaemon() {
+        stop(process);
+    }
+
+    /** Starts containerd again on the same config and state after {@link #stopDaemon()}; waits until it serves. */
+    public void startDaemon() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("containerd is still running");
+        }
+        process = launch(dir, config);
+        awaitReady();
     }
 
     static String configToml(Path dir) {
