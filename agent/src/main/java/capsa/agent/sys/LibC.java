@@ -145,6 +145,10 @@ public interface LibC extends Library {
 
   int shutdown(int fd, int how);
 
+  int socketpair(int domain, int type, int protocol, int[] sv);
+
+  int connect(int fd, Pointer addr, int addrLen);
+
   long recvmsg(int fd, Pointer msghdr, int flags);
 
   String strerror(int errnum);
