@@ -40,6 +40,9 @@ final class FdBridge {
       throw posix.error("socketpair");
     }
     Fd ours = new Fd(posix, sv[1]);
+    // Netty's end must be non-blocking (epoll edge-triggered reads); ours stays blocking for the pump threads.
+    int flags = posix.libc().fcntl(sv[0], 3 /* F_GETFL */, 0);
+    posix.libc().fcntl(sv[0], 4 /* F_SETFL */, flags | LibC.O_NONBLOCK);
     EpollDomainSocketChannel channel = new EpollDomainSocketChannel(sv[0]);
     try {
       group.register(channel).syncUninterruptibly();
