@@ -44,6 +44,7 @@ public final class AgentRuntime implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final OomWatcher oom;
   private final ContainerManager containers;
+  private final Sandbox sandbox;
   private final TtrpcTransport transport;
   private final TtrpcServer server;
 
@@ -91,7 +92,7 @@ public final class AgentRuntime implements AutoCloseable {
             p.paths(),
             p.settings(),
             json);
-    Sandbox sandbox =
+    sandbox =
         new Sandbox(
             p.system(),
             storages,
@@ -138,6 +139,7 @@ public final class AgentRuntime implements AutoCloseable {
   public void close() {
     server.close();
     containers.removeAll();
+    sandbox.close();
     oom.close();
     scheduler.shutdownNow();
     transport.close();

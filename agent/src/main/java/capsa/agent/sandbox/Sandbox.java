@@ -138,11 +138,20 @@ public final class Sandbox {
     synchronized (this) {
       if (pidNs != null) {
         pidNs.close();
+        pidNs = null;
       }
       storages.unmountAll(mounted);
       mounted = List.of();
     }
     log.info("Destroyed sandbox {}; powering off in {} ms", id(), powerOffDelay.toMillis());
     scheduler.schedule(system::powerOff, powerOffDelay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Ends what the sandbox started without powering off (agent shutdown, tests). */
+  public synchronized void close() {
+    if (pidNs != null) {
+      pidNs.close();
+      pidNs = null;
+    }
   }
 }

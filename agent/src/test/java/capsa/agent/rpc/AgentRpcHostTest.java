@@ -271,4 +271,30 @@ class AgentRpcHostTest {
     call().signalProcess(SignalProcessRequest.newBuilder().setContainerId("flood").setSignal(9).build());
     assertThat(waitProcess("flood", "flood")).isEqualTo(137);
   }
+
+  @Test
+  void sandboxPidNamespaceIsSharedWhenAsked() throws Exception {
+    call().createSandbox(CreateSandboxRequest.newBuilder().setSandboxId("sb-pid").setSandboxPidns(true).build());
+    for (String id : List.of("p1", "p2")) {
+      agent.rootfs(id);
+      call().createContainer(CreateContainerRequest.newBuilder().setContainerId(id).setExecId(id).setSandboxPidns(true)
+          .setOCI(Specs.spec(false, "/bin/sleep", "1000")).build());
+      call().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+    }
+    agent.rootfs("solo");
+    call().createContainer(CreateContainerRequest.newBuilder().setContainerId("solo").setExecId("solo")
+        .setOCI(Specs.spec(false, "/bin/sleep", "1000")).build());
+    call().startContainer(StartContainerRequest.newBuilder().setContainerId("solo").build());
+
+    call().execProcess(ExecProcessRequest.newBuilder().setContainerId("p2").setExecId("ps")
+        .setProcess(Specs.process(false, "/bin/ps", "-o", "pid,args")).build());
+    String shared = readAll("p2", "ps");
+    call().execProcess(ExecProcessRequest.newBuilder().setContainerId("solo").setExecId("ps")
+        .setProcess(Specs.process(false, "/bin/ps", "-o", "pid,args")).build());
+    String alone = readAll("solo", "ps");
+    // Shared: the holder (pid 1) and both sleeps; alone: its own sleep as pid 1 only.
+    assertThat(shared.lines().filter(l -> l.contains("sleep 1000")).count()).isEqualTo(2);
+    assertThat(alone.lines().filter(l -> l.contains("sleep 1000")).count()).isEqualTo(1);
+    assertThat(alone).containsPattern("\\s1 .*sleep 1000");
+  }
 }
