@@ -34,6 +34,13 @@ import javax.annotation.Nullable;
  */
 final class TtrpcClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements PendingCall {
 
+  /**
+   * The full google.rpc.Status of a failed call, under the trailer key gRPC uses, so
+   * {@code StatusProto.fromThrowable} works as it would over gRPC.
+   */
+  static final Metadata.Key<byte[]> STATUS_DETAILS_KEY =
+      Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER);
+
   private final MethodDescriptor<ReqT, RespT> method;
   private final CallOptions callOptions;
   private final Channel channel;
@@ -48,7 +55,8 @@ final class TtrpcClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> impleme
   @Nullable private volatile Deadline deadline;
   @Nullable private volatile Future<?> deadlineTimer;
   private volatile long streamId = -1;
-  private final Context.CancellationListener contextListener = ctx -> fail(Contexts.statusFromCancelled(ctx));
+  private final Context.CancellationListener contextListener =
+      ctx -> fail(Contexts.statusFromCancelled(ctx));
 
   TtrpcClientCall(
       MethodDescriptor<ReqT, RespT> method,
@@ -147,7 +155,16 @@ final class TtrpcClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> impleme
               + TtrpcFrame.MAX_DATA_LENGTH));
       return;
     }
-    channel.writeAndFlush(new SendRequestCommand(built, this));
+    // The handler fails the call if the write fails after it registered the stream; this listener covers
+    // writes that never reach the handler because the channel is closed and its pipeline torn down.
+    channel
+        .writeAndFlush(new SendRequestCommand(built, this))
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                fail(Status.UNAVAILABLE.withDescription("ttrpc connection closed").withCause(f.cause()));
+              }
+            });
   }
 
   private Status deadlineExceeded() {
@@ -193,13 +210,6 @@ final class TtrpcClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> impleme
   private void fail(Status status) {
     finish(status, null, new Metadata());
   }
-
-  /**
-   * The full google.rpc.Status of a failed call, under the trailer key gRPC uses, so
-   * {@code StatusProto.fromThrowable} works as it would over gRPC.
-   */
-  static final Metadata.Key<byte[]> STATUS_DETAILS_KEY =
-      Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER);
 
   private void finish(Status status, @Nullable RespT message, Metadata trailers) {
     if (!done.compareAndSet(false, true)) {

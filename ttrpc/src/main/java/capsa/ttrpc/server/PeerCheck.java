@@ -25,6 +25,11 @@ public interface PeerCheck {
     return peer -> peer.uid() == uid;
   }
 
+  /** Accepts peers whose uid and gid are these: containerd's {@code UnixSocketRequireSameUser} rule. */
+  static PeerCheck uidAndGid(int uid, int gid) {
+    return peer -> peer.uid() == uid && peer.gid() == gid;
+  }
+
   /** Accepts peers with this process's effective uid (read from the owner of {@code /proc/self}). */
   static PeerCheck sameUser() {
     try {

@@ -46,7 +46,9 @@ public final class TtrpcServer implements AutoCloseable {
 
   private final TtrpcTransport transport;
   private final ServiceRegistry registry;
-  private final PeerCheck peerCheck;
+  /** Null means the default, {@link PeerCheck#sameUser()}, resolved on first use (see {@link #peerCheck()}). */
+  private final PeerCheck configuredPeerCheck;
+  private volatile PeerCheck defaultPeerCheck;
   private final TtrpcFrameEncoder encoder = new TtrpcFrameEncoder();
   private final Map<Channel, Path> listeners = new ConcurrentHashMap<>();
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
@@ -55,7 +57,7 @@ public final class TtrpcServer implements AutoCloseable {
   private TtrpcServer(Builder b) {
     this.transport = b.transport;
     this.registry = new ServiceRegistry(b.services);
-    this.peerCheck = b.peerCheck;
+    this.configuredPeerCheck = b.peerCheck;
   }
 
   /** Starts building a server whose connections and handlers run on {@code transport}. */
@@ -78,7 +80,7 @@ public final class TtrpcServer implements AutoCloseable {
                 new ChannelInitializer<EpollDomainSocketChannel>() {
                   @Override
                   protected void initChannel(EpollDomainSocketChannel ch) {
-                    if (PeerCheckHandler.admit(ch, peerCheck)) {
+                    if (PeerCheckHandler.admit(ch, peerCheck())) {
                       install(ch);
                     }
                   }
@@ -103,16 +105,36 @@ public final class TtrpcServer implements AutoCloseable {
   /**
    * Serves ttrpc on an already connected channel, whatever its transport. Installs the codec and the
    * connection handler at the end of its pipeline and turns auto-read on; the server owns the channel
-   * from now on and closes it on {@link #close()}. Unix-socket channels get the peer check too. Bytes the
-   * channel read before this call and did not pass down the pipeline are not seen.
+   * from now on and closes it on {@link #close()}. Bytes the channel read before this call and did not
+   * pass down the pipeline are not seen. Callable from any thread.
+   *
+   * <p>An {@code EpollDomainSocketChannel} gets the peer check too and is closed if refused; a bridged fd
+   * that is not a real socket peer should be served by a server built with {@link PeerCheck#allowAll()}.
    */
   public void serve(Channel channel) {
     checkOpen();
-    if (channel instanceof EpollDomainSocketChannel uds && !PeerCheckHandler.admit(uds, peerCheck)) {
+    if (channel instanceof EpollDomainSocketChannel uds && !PeerCheckHandler.admit(uds, peerCheck())) {
       return;
     }
     install(channel);
     channel.config().setAutoRead(true);
+  }
+
+  /**
+   * Resolving our uid reads /proc, so it waits until a Unix-socket peer actually needs checking: a guest
+   * agent serving vsock may build its server before /proc is mounted. Failing to resolve it rejects the
+   * connection (the initializer's exception closes the channel).
+   */
+  private PeerCheck peerCheck() {
+    if (configuredPeerCheck != null) {
+      return configuredPeerCheck;
+    }
+    PeerCheck check = defaultPeerCheck;
+    if (check == null) {
+      check = PeerCheck.sameUser();
+      defaultPeerCheck = check;
+    }
+    return check;
   }
 
   private void install(Channel channel) {
@@ -140,6 +162,11 @@ public final class TtrpcServer implements AutoCloseable {
     } catch (IOException e) {
       log.warn("cannot remove socket {}", socket, e);
     }
+  }
+
+  /** The services this server dispatches to, e.g. to serve them over gRPC too ({@code GrpcUnixServer}). */
+  public List<ServerServiceDefinition> services() {
+    return registry.services();
   }
 
   /** The Unix sockets this server listens on. */
@@ -178,7 +205,7 @@ public final class TtrpcServer implements AutoCloseable {
   public static final class Builder {
     private final TtrpcTransport transport;
     private final List<ServerServiceDefinition> services = new ArrayList<>();
-    private PeerCheck peerCheck = PeerCheck.sameUser();
+    private PeerCheck peerCheck; // null: PeerCheck.sameUser(), resolved when first needed
 
     private Builder(TtrpcTransport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");

@@ -13,6 +13,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -74,6 +75,9 @@ final class UnaryServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   }
 
   private void deliver(ByteString payload, Metadata headers) {
+    if (closed.get()) {
+      return; // answered (deadline, disconnect) while waiting for a thread: the handler never runs
+    }
     listener = handler.startCall(this, headers);
     if (closed.get()) {
       return; // an interceptor closed the call in startCall
@@ -147,12 +151,7 @@ final class UnaryServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
     }
     responder.accept(response.build());
     onDone.run();
-    serializer.execute(
-        () -> {
-          if (listener != null) {
-            inContext(listener::onComplete);
-          }
-        });
+    notifyListener(Listener::onComplete);
     context.cancel(null); // releases the deadline timer; contextCancelled sees closed and returns
   }
 
@@ -168,12 +167,23 @@ final class UnaryServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
             : Status.CANCELLED.withDescription("call cancelled");
     responder.accept(Response.newBuilder().setStatus(StatusMapper.toProto(status)).build());
     onDone.run();
-    serializer.execute(
-        () -> {
-          if (listener != null) {
-            inContext(listener::onCancel);
-          }
-        });
+    notifyListener(Listener::onCancel);
+  }
+
+  /** Queues a final listener callback; a saturated executor loses it, never the response. */
+  private void notifyListener(Consumer<Listener<ReqT>> callback) {
+    try {
+      serializer.execute(
+          () -> {
+            Listener<ReqT> l = listener;
+            if (l != null) {
+              inContext(() -> callback.accept(l));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      log.debug("{} on stream {}: final callback dropped, executor saturated",
+          method.getFullMethodName(), streamId);
+    }
   }
 
   /** Cancels the call because its connection is gone; no response is sent. */

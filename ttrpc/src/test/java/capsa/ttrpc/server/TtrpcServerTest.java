@@ -321,6 +321,28 @@ class TtrpcServerTest {
   }
 
   @Test
+  void oddButValidRequestFieldsAreServed() throws Exception {
+    try (ScriptedTtrpcPeer peer = peer()) {
+      Request request =
+          echo("edge").toBuilder()
+              .setTimeoutNano(Long.MAX_VALUE)
+              .addMetadata(KeyValue.newBuilder().setKey(":authority").setValue("x"))
+              .addMetadata(KeyValue.newBuilder().setKey("").setValue("empty key"))
+              .addMetadata(KeyValue.newBuilder().setKey("ünïcode").setValue("välue"))
+              .addMetadata(KeyValue.newBuilder().setKey("x-bin").setValue("%%%"))
+              .build();
+      peer.sendRequest(1, request);
+      EchoResponse response = EchoResponse.parseFrom(peer.nextResponse().response().getPayload());
+      assertThat(response.getText()).isEqualTo("edge");
+      assertThat(response.getDeadlineNanos()).isPositive();
+      assertThat(response.getMetadataList()).contains(":authority=x", "=empty key", "ünïcode=välue", "x-bin=%%%");
+      peer.sendRequest(3, echo("negative").toBuilder().setTimeoutNano(-5).build());
+      assertThat(EchoResponse.parseFrom(peer.nextResponse().response().getPayload()).getDeadlineNanos())
+          .isEqualTo(-1);
+    }
+  }
+
+  @Test
   void peerThatDisconnectsMidCallLeavesTheServerServing() throws Exception {
     ScriptedTtrpcPeer first = peer();
     first.sendRequest(1, echoRequest("Sleep", EchoRequest.newBuilder().setText("abandoned").setSleepMillis(60_000).build()));

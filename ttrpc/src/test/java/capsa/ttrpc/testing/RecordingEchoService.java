@@ -14,7 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Echo service used by the tests. Echo answers at once, Sleep blocks its handler thread, Fail fails in
+ * The Echo service used by the tests. Echo answers at once (with the blob doubled for text "double"), Sleep blocks its handler thread, Fail fails in
  * the way the request asks. Records what each handler saw so tests can assert on the server side.
  */
 public final class RecordingEchoService extends EchoGrpc.EchoImplBase {
@@ -30,7 +30,11 @@ public final class RecordingEchoService extends EchoGrpc.EchoImplBase {
 
   @Override
   public void echo(EchoRequest request, StreamObserver<EchoResponse> responses) {
-    responses.onNext(respond("Echo", request));
+    EchoResponse response = respond("Echo", request);
+    if (request.getText().equals("double")) {
+      response = response.toBuilder().setBlob(request.getBlob().concat(request.getBlob())).build();
+    }
+    responses.onNext(response);
     responses.onCompleted();
   }
 

@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /** Random input against the decoder: nothing escapes, frames survive any split, buffers are released. */
-class TtrpcFrameDecoderProperties {
+class TtrpcFrameDecoderPropertiesTest {
 
   @BeforeContainer
   static void paranoid() {
@@ -30,7 +30,7 @@ class TtrpcFrameDecoderProperties {
   }
 
   @Property(tries = 300)
-  void byteSoupNeverThrowsAndStaysBounded(@ForAll @Size(max = 4096) List<@Size(max = 300) byte[]> chunks) {
+  void byteSoupNeverThrowsAndStaysBounded(@ForAll @Size(max = 1024) List<@Size(max = 300) byte[]> chunks) {
     TtrpcFrameDecoder decoder = new TtrpcFrameDecoder();
     EmbeddedChannel ch = new EmbeddedChannel(decoder);
     List<ByteBuf> written = new ArrayList<>();
@@ -50,7 +50,7 @@ class TtrpcFrameDecoderProperties {
     assertThat(written).allSatisfy(b -> assertThat(b.refCnt()).isZero());
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void framesSurviveAnySplitting(
       @ForAll("frames") List<TtrpcFrame> frames, @ForAll @IntRange(min = 1, max = 64) int maxChunk,
       @ForAll long seed) {
