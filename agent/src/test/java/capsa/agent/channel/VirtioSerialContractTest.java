@@ -41,6 +41,7 @@ class VirtioSerialContractTest {
   private TtrpcTransport transport;
   private TtrpcServer server;
   private VirtioSerialServer serial;
+  private Thread loop;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -60,7 +61,7 @@ class VirtioSerialContractTest {
               return new Fd(posix, fd);
             },
             uptime);
-    serial.serve(server, transport.eventLoopGroup());
+    loop = serial.serve(server, transport.eventLoopGroup());
   }
 
   private Fd listen(Path path) throws Exception {
@@ -78,10 +79,11 @@ class VirtioSerialContractTest {
   }
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws Exception {
     serial.close();
     posix.libc().shutdown(listener.value(), LibC.SHUT_RDWR); // wakes the agent's blocked accept
-    listener.close();
+    loop.join(10_000);
+    listener.close(); // only now: nobody polls it any more
     server.close();
     transport.close();
   }
