@@ -106,13 +106,24 @@ public final class TtrpcServer implements AutoCloseable {
    * Serves ttrpc on an already connected channel, whatever its transport. Installs the codec and the
    * connection handler at the end of its pipeline and turns auto-read on; the server owns the channel
    * from now on and closes it on {@link #close()}. Bytes the channel read before this call and did not
-   * pass down the pipeline are not seen. Callable from any thread.
+   * pass down the pipeline are not seen. Callable from any thread; off the channel's event loop the
+   * install happens asynchronously on that loop.
    *
    * <p>An {@code EpollDomainSocketChannel} gets the peer check too and is closed if refused; a bridged fd
    * that is not a real socket peer should be served by a server built with {@link PeerCheck#allowAll()}.
    */
   public void serve(Channel channel) {
     checkOpen();
+    // Installing from another thread would let the loop read (and drop) bytes between the handlers being added
+    // and becoming active; on the channel's own loop the install is atomic with respect to reads.
+    if (channel.eventLoop().inEventLoop()) {
+      serveOnLoop(channel);
+    } else {
+      channel.eventLoop().execute(() -> serveOnLoop(channel));
+    }
+  }
+
+  private void serveOnLoop(Channel channel) {
     if (channel instanceof EpollDomainSocketChannel uds && !PeerCheckHandler.admit(uds, peerCheck())) {
       return;
     }
@@ -178,7 +189,13 @@ public final class TtrpcServer implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    listeners.keySet().forEach(Channel::close);
+    // The socket file goes now, not when the listener's close completes, so a caller that sees close() return
+    // can rely on it being gone.
+    listeners.forEach(
+        (listener, socket) -> {
+          listener.close();
+          deleteSocket(socket);
+        });
     connections.forEach(Channel::close);
   }
 
