@@ -35,19 +35,24 @@ public final class PrivateContainerd implements AutoCloseable {
 
     /** Starts containerd and waits until it serves; on any failure everything started so far is torn down. */
     public static PrivateContainerd start() {
+        return start(ContainerdConfig.plain());
+    }
+
+    /** Starts containerd with {@code config} (e.g. CRI handlers, a shim dir on its PATH). */
+    public static PrivateContainerd start(ContainerdConfig config) {
         HostBinaries.require(HostBinaries.CONTAINERD);
         HostBinaries.require(HostBinaries.CTR);
         ScratchDir dir = ScratchDir.create();
-        RunContainerdLeftovers leftovers = RunContainerdLeftovers.snapshot("default");
+        RunContainerdLeftovers leftovers = RunContainerdLeftovers.snapshot(ContainerdConfig.NAMESPACES);
         Process process = null;
         try {
-            Path config = dir.resolve("config.toml");
-            Files.writeString(config, configToml(dir.path()), StandardCharsets.UTF_8);
-            process = new ProcessBuilder(HostBinaries.CONTAINERD.toString(), "--config", config.toString())
+            Path configFile = config.writeInto(dir.path());
+            ProcessBuilder builder = new ProcessBuilder(HostBinaries.CONTAINERD.toString(), "--config", configFile.toString())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("containerd.log").toFile())
-                    .start();
+                    .redirectOutput(dir.resolve("containerd.log").toFile());
+            builder.environment().putAll(config.environment());
+            process = builder.start();
             PrivateContainerd containerd = new PrivateContainerd(dir, leftovers, process);
             containerd.awaitReady();
             log.info("containerd pid {} serving {}", process.pid(), containerd.grpcSocket());
@@ -67,21 +72,7 @@ public final class PrivateContainerd implements AutoCloseable {
     }
 
     static String configToml(Path dir) {
-        // restrict_oom_score_adj: containerd would otherwise try to lower its OOM score, which an unprivileged
-        // container (our CI) may not do. Debug level makes containerd pass -debug to shims, as in production logs.
-        return """
-                version = 2
-                root = "%1$s/root"
-                state = "%1$s/state"
-                [grpc]
-                  address = "%1$s/c.sock"
-                [ttrpc]
-                  address = "%1$s/c.sock.ttrpc"
-                [debug]
-                  level = "debug"
-                [plugins."io.containerd.grpc.v1.cri"]
-                  restrict_oom_score_adj = true
-                """.formatted(dir);
+        return ContainerdConfig.plain().toml(dir);
     }
 
     private void awaitReady() throws InterruptedException {
@@ -148,7 +139,10 @@ public final class PrivateContainerd implements AutoCloseable {
     @Override
     public void close() {
         try {
+            // Tasks outlive containerd (their shims are re-parented), so they go first, through containerd.
+            ContainerdSweep.deleteAllTasks(this);
             stop(process);
+            ContainerdSweep.killStrayShims(grpcSocket());
         } finally {
             try {
                 dir.close();

@@ -27,6 +27,17 @@ public final class RunContainerdLeftovers implements AutoCloseable {
         }
     }
 
+    /** Snapshot for several namespaces at once (runc/&lt;ns&gt; for each, then the shared parents). */
+    public static RunContainerdLeftovers snapshot(List<String> namespaces) {
+        List<Path> candidates = new ArrayList<>();
+        for (String namespace : namespaces) {
+            candidates.add(RUN_CONTAINERD.resolve("runc").resolve(namespace));
+        }
+        candidates.addAll(List.of(RUN_CONTAINERD.resolve("runc"), RUN_CONTAINERD.resolve("fifo"),
+                RUN_CONTAINERD.resolve("s"), RUN_CONTAINERD));
+        return new RunContainerdLeftovers(candidates);
+    }
+
     /** Snapshot before starting anything that may create directories under /run/containerd for namespace {@code ns}. */
     public static RunContainerdLeftovers snapshot(String namespace) {
         // Deepest first, which is also the order in which they must be removed.

@@ -144,6 +144,7 @@ public final class ContainerManager {
       int pid = readPid(pidFile);
       ContainerProcess p = new ContainerProcess(execId, pid, io, launcher.adopt(pid));
       c.addExec(p);
+      releaseWhenDone(p);
       log.info("Exec {} in container {} (pid {})", execId, id, pid);
       return p;
     } catch (IOException | RuntimeException e) {
@@ -159,6 +160,15 @@ public final class ContainerManager {
         // scratch file in the bundle, removed with it
       }
     }
+  }
+
+  /**
+   * Once an exec has exited and both its outputs reached EOF, its descriptors and buffers go; the small process record
+   * stays so a late WaitProcess still answers (probes exec often; their stdio must not pile up until removal).
+   */
+  private static void releaseWhenDone(ContainerProcess p) {
+    CompletableFuture.allOf(p.exit(), p.io().stdout().drained(), p.io().stderr().drained())
+        .thenRun(() -> p.io().close());
   }
 
   /** Signals one process, or with {@code execId} empty every process of the container. */
@@ -189,7 +199,9 @@ public final class ContainerManager {
   }
 
   public CompletableFuture<Integer> waitProcess(String id, String execId) {
-    return registry.get(id).process(execId).exit().thenApply(ExitStatus::shellStatus);
+    Container c = registry.get(id);
+    ContainerProcess p = c.process(execId);
+    return (p == c.init() ? c.stopped() : p.exit()).thenApply(ExitStatus::shellStatus);
   }
 
   public void pause(String id) {

@@ -2,6 +2,7 @@ package capsa.agent.io;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -9,21 +10,23 @@ import java.util.concurrent.CompletableFuture;
  * ({@code ReadStdout}/{@code ReadStderr}).
  *
  * <p>Backpressure: when {@code capacity} bytes are buffered, {@link #write} blocks the pump, the pipe fills and the
- * container blocks in write(2), so an unread process costs at most {@code capacity} bytes of heap. Readers never
- * block a thread: {@link #read} returns a future completed when data or end of stream arrives. An empty array means
- * end of stream.
+ * container blocks in write(2), so an unread process costs at most {@code capacity} bytes of heap. Memory is held as
+ * the chunks actually written, so an idle or finished process costs nothing. Readers never block a thread: {@link
+ * #read} returns a future completed when data or end of stream arrives. An empty array means end of stream.
  */
 public final class OutputBuffer {
   private static final byte[] EOF = new byte[0];
 
   private final int capacity;
   private final Object lock = new Object();
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
   @GuardedBy("lock")
-  private final byte[] ring;
+  private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
 
+  /** Bytes of the first chunk already handed out. */
   @GuardedBy("lock")
-  private int head;
+  private int headOffset;
 
   @GuardedBy("lock")
   private int size;
@@ -41,7 +44,6 @@ public final class OutputBuffer {
       throw new IllegalArgumentException("capacity must be positive: " + capacity);
     }
     this.capacity = capacity;
-    this.ring = new byte[capacity];
   }
 
   public int capacity() {
@@ -53,6 +55,11 @@ public final class OutputBuffer {
     synchronized (lock) {
       return size;
     }
+  }
+
+  /** Completes once end of stream has been handed to a reader (or the buffer was discarded). */
+  public CompletableFuture<Void> drained() {
+    return drained;
   }
 
   /** Appends all of {@code data[off, off+len)}, blocking while the buffer is full. */
@@ -67,10 +74,7 @@ public final class OutputBuffer {
           return; // nobody will ever read it: drop
         }
         int n = Math.min(len - done, capacity - size);
-        int tail = (head + size) % capacity;
-        int first = Math.min(n, capacity - tail);
-        System.arraycopy(data, off + done, ring, tail, first);
-        System.arraycopy(data, off + done + first, ring, 0, n - first);
+        chunks.add(Arrays.copyOfRange(data, off + done, off + done + n));
         size += n;
         done += n;
         serveReaders();
@@ -101,34 +105,55 @@ public final class OutputBuffer {
   /** Drops buffered data and unblocks the producer (the process is being removed). */
   public void discard() {
     synchronized (lock) {
+      chunks.clear();
+      headOffset = 0;
       size = 0;
       finished = true;
       serveReaders();
       lock.notifyAll();
     }
+    drained.complete(null);
   }
 
   @GuardedBy("lock")
   private void serveReaders() {
     while (!readers.isEmpty() && (size > 0 || finished)) {
       PendingRead reader = readers.poll();
+      if (reader.future().isDone()) {
+        continue; // cancelled: the caller went away
+      }
       if (size == 0) {
         reader.future().complete(EOF);
+        drained.complete(null);
         continue;
       }
-      int n = Math.min(reader.max(), size);
-      byte[] out = new byte[n];
-      int first = Math.min(n, capacity - head);
-      System.arraycopy(ring, head, out, 0, first);
-      System.arraycopy(ring, 0, out, first, n - first);
-      head = (head + n) % capacity;
-      size -= n;
+      byte[] out = take(Math.min(reader.max(), size));
       lock.notifyAll();
       if (!reader.future().complete(out)) {
-        // The caller gave up (cancelled): put the bytes back in front.
-        head = (head - n + capacity) % capacity;
-        size += n;
+        // Cancelled between the check and now: put the bytes back in front.
+        chunks.addFirst(out);
+        headOffset = 0;
+        size += out.length;
       }
     }
+  }
+
+  @GuardedBy("lock")
+  private byte[] take(int n) {
+    byte[] out = new byte[n];
+    int copied = 0;
+    while (copied < n) {
+      byte[] head = chunks.peek();
+      int k = Math.min(n - copied, head.length - headOffset);
+      System.arraycopy(head, headOffset, out, copied, k);
+      copied += k;
+      headOffset += k;
+      if (headOffset == head.length) {
+        chunks.poll();
+        headOffset = 0;
+      }
+    }
+    size -= n;
+    return out;
   }
 }

@@ -34,7 +34,7 @@ public final class TtyIo implements ProcessIo {
     this.stdout = new OutputBuffer(bufferBytes);
     this.stderr = new OutputBuffer(1);
     this.timeoutMillis = timeoutMillis;
-    stderr.finish();
+    stderr.discard(); // a terminal has one stream: stderr is at EOF (and drained) from the start
   }
 
   public Path socketPath() {

@@ -28,6 +28,7 @@ import capsa.proto.agent.PauseContainerRequest;
 import capsa.proto.agent.ReadStreamRequest;
 import capsa.proto.agent.ReadStreamResponse;
 import capsa.proto.agent.RemoveContainerRequest;
+import capsa.proto.agent.RemoveStaleVirtiofsShareMountsRequest;
 import capsa.proto.agent.ResumeContainerRequest;
 import capsa.proto.agent.SetGuestDateTimeRequest;
 import capsa.proto.agent.SignalProcessRequest;
@@ -161,6 +162,16 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
   @Override
   public void getOOMEvent(GetOOMEventRequest req, StreamObserver<OOMEvent> o) {
     Replies.later(o, () -> oom.next().thenApply(id -> OOMEvent.newBuilder().setContainerId(id).build()));
+  }
+
+  /**
+   * The Go runtime calls this after every container stop. This agent keeps no per-container virtio-fs share mounts
+   * (volumes arrive under the one shared mount), so there is nothing stale to remove: succeed.
+   */
+  @Override
+  public void removeStaleVirtiofsShareMounts(
+      RemoveStaleVirtiofsShareMountsRequest req, StreamObserver<Empty> o) {
+    Replies.now(o, () -> EMPTY);
   }
 
   // ---------------------------------------------------------------- containers
