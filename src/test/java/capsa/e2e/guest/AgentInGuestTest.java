@@ -109,7 +109,8 @@ class AgentInGuestTest {
     Matcher m = VM_RSS.matcher(status);
     assertThat(m.find()).as("VmRSS in %s", status).isTrue();
     long rssKb = Long.parseLong(m.group(1));
-    log.info("AGENT-GUEST-RSS {} kB ({} MiB) with one idle container", rssKb, rssKb / 1024);
+    log.info("AGENT-GUEST-RSS {} kB ({} MiB) with one idle container; {}", rssKb, rssKb / 1024,
+        status.lines().filter(l -> l.startsWith("Rss") || l.startsWith("Threads")).toList());
     assertThat(rssKb).isBetween(1024L, 512L * 1024);
   }
 
