@@ -16,6 +16,9 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
+    if (getClass().getClassLoader().getResource("logback-test.xml") != null) {
+      return ExecutionStatus.INVOKE_NEXT_IF_ANY; // tests bring their own configuration
+    }
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
     encoder.setPattern("capsa-agent %-5level [%thread] %logger{0}: %msg%n");

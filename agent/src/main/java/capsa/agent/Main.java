@@ -42,7 +42,8 @@ public final class Main {
       launcher.becomeSubreaper();
     }
     GuestPaths paths = GuestPaths.standard();
-    RuncConfig runc = new RuncConfig(cfg.runc(), cfg.runcRoot(), Path.of("/run/capsa/runc"), cfg.noPivot(), Duration.ofSeconds(120));
+    boolean noPivot = cfg.noPivot() || rootIsInitramfs();
+    RuncConfig runc = new RuncConfig(cfg.runc(), cfg.runcRoot(), Path.of("/run/capsa/runc"), noPivot, Duration.ofSeconds(120));
     ContainerSettings settings =
         new ContainerSettings(cfg.outputBuffer(), Duration.ofSeconds(30), Duration.ofSeconds(30));
     AgentRuntime runtime =
@@ -97,6 +98,21 @@ public final class Main {
               "serial-discovery");
       t.setDaemon(true);
       t.start();
+    }
+  }
+
+  /** runc's pivot_root fails with EINVAL while / is the initial ramfs; then every create needs --no-pivot. */
+  private static boolean rootIsInitramfs() {
+    try {
+      boolean initramfs =
+          Files.readAllLines(Path.of("/proc/mounts")).stream().anyMatch(l -> l.startsWith("rootfs / rootfs "))
+              && Files.readAllLines(Path.of("/proc/mounts")).stream().filter(l -> l.split(" ")[1].equals("/")).count() == 1;
+      if (initramfs) {
+        log.warn("/ is the initramfs: running runc with --no-pivot");
+      }
+      return initramfs;
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

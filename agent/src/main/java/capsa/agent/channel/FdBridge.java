@@ -44,14 +44,18 @@ final class FdBridge {
     int flags = posix.libc().fcntl(sv[0], 3 /* F_GETFL */, 0);
     posix.libc().fcntl(sv[0], 4 /* F_SETFL */, flags | LibC.O_NONBLOCK);
     EpollDomainSocketChannel channel = new EpollDomainSocketChannel(sv[0]);
+    // Nothing may be read before the ttrpc handlers are in place, and they are installed on the channel's own event
+    // loop: handlers added from another thread become active only when the loop runs its tasks, and bytes read
+    // before that would bypass the decoder.
+    channel.config().setAutoRead(false);
     try {
       group.register(channel).syncUninterruptibly();
+      channel.eventLoop().submit(() -> server.serve(channel)).syncUninterruptibly();
     } catch (RuntimeException e) {
       channel.close();
       ours.close();
-      throw new IOException("cannot register the " + name + " bridge channel", e);
+      throw new IOException("cannot serve the " + name + " bridge channel", e);
     }
-    server.serve(channel);
     FdBridge bridge = new FdBridge(posix, link, name);
     Thread in = new Thread(() -> bridge.linkToSocket(ours), name + "-in");
     Thread out = new Thread(() -> bridge.socketToLink(ours), name + "-out");

@@ -43,7 +43,7 @@ public final class VirtioSerialServer implements AutoCloseable {
   private final PortOpener opener;
   private final Path uptime;
   private volatile boolean closed;
-  private volatile Fd current;
+  private volatile FdLink current;
 
   public VirtioSerialServer(Posix posix, PortOpener opener, Path uptime) {
     this.posix = posix;
@@ -80,8 +80,8 @@ public final class VirtioSerialServer implements AutoCloseable {
     while (!closed) {
       try {
         Fd fd = opener.open();
-        current = fd;
         FdLink link = new FdLink(posix, fd);
+        current = link;
         if (!awaitHost(fd)) {
           link.close();
           continue;
@@ -138,12 +138,16 @@ public final class VirtioSerialServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops serving. The port descriptor is never closed from here: a pump may still be polling it, and a closed
+   * number can be reused at once by another open; aborting the link makes the pumps finish and close it themselves.
+   */
   @Override
   public void close() {
     closed = true;
-    Fd fd = current;
-    if (fd != null) {
-      fd.close();
+    FdLink link = current;
+    if (link != null) {
+      link.abort();
     }
   }
 }

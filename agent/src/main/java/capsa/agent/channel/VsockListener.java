@@ -85,11 +85,12 @@ public final class VsockListener implements AutoCloseable {
         }
       }
     }
+    // Closed only here, by the one thread that uses it, so the number cannot be reused under a poll.
+    listener.close();
   }
 
   @Override
   public void close() {
-    closed = true;
-    listener.close();
+    closed = true; // the accept loop sees it within one poll interval and closes the socket
   }
 }

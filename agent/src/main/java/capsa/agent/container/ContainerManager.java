@@ -136,6 +136,7 @@ public final class ContainerManager {
     ProcessIo io = null;
     Path processJson = c.bundle().resolve("exec-" + sockets.incrementAndGet() + ".json");
     try {
+      inheritFromInit(c, process);
       json.writeValue(processJson.toFile(), process);
       io = newIo(id + "-" + execId, process.path("terminal").asBoolean(false));
       Path pidFile = c.bundle().resolve("exec-" + sockets.get() + ".pid");
@@ -158,6 +159,20 @@ public final class ContainerManager {
         Files.deleteIfExists(processJson);
       } catch (IOException ignored) {
         // scratch file in the bundle, removed with it
+      }
+    }
+  }
+
+  /**
+   * The Kata runtime sends an exec's terminal, user, args, env and cwd only. Security settings it leaves out come
+   * from the container's own process, so an exec never runs with more privilege than the container (runc would
+   * otherwise keep all of its own capabilities).
+   */
+  private void inheritFromInit(Container c, ObjectNode process) throws IOException {
+    com.fasterxml.jackson.databind.JsonNode init = json.readTree(c.bundle().resolve("config.json").toFile()).path("process");
+    for (String field : List.of("capabilities", "rlimits", "noNewPrivileges", "apparmorProfile", "selinuxLabel")) {
+      if (!process.has(field) && init.has(field)) {
+        process.set(field, init.get(field));
       }
     }
   }

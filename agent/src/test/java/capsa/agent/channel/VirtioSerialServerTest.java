@@ -38,6 +38,7 @@ class VirtioSerialServerTest {
   private TtrpcTransport transport;
   private TtrpcServer server;
   private VirtioSerialServer serial;
+  private Thread loop;
   private Path uptime;
 
   @BeforeEach
@@ -58,12 +59,13 @@ class VirtioSerialServerTest {
               return new Fd(posix, sv[0]);
             },
             uptime);
-    serial.serve(server, transport.eventLoopGroup());
+    loop = serial.serve(server, transport.eventLoopGroup());
   }
 
   @AfterEach
   void tearDown() throws Exception {
     serial.close();
+    loop.join(10_000);
     server.close();
     transport.close();
     hostEnds.forEach(Fd::close);

@@ -97,6 +97,12 @@ class ContainerManagerHostTest {
     assertThat(drain(cat.io().stdout())).isEqualTo("ping\n");
     assertThat(host.manager.waitProcess("c-exec", "e1").get(60, TimeUnit.SECONDS)).isZero();
 
+    // An exec without capabilities gets the container's, not runc's full set.
+    ContainerProcess caps =
+        host.manager.exec("c-exec", "caps", oci.process(Specs.process(false, "/bin/sh", "-c", "grep CapEff /proc/self/status")
+            .toBuilder().clearCapabilities().build()));
+    assertThat(drain(caps.io().stdout())).contains("0000000020000421"); // CHOWN, KILL, NET_BIND_SERVICE, AUDIT_WRITE
+
     ContainerProcess seven =
         host.manager.exec("c-exec", "e2", oci.process(Specs.process(false, "/bin/sh", "-c", "echo in-exec; exit 7")));
     assertThat(drain(seven.io().stdout())).isEqualTo("in-exec\n");

@@ -11,7 +11,7 @@ import java.util.List;
 public final class BusyboxRootfs {
   public static final Path BUSYBOX = Paths.get("/bin/busybox");
   private static final List<String> APPLETS =
-      List.of("sh", "echo", "cat", "sleep", "stty", "dd", "id", "head", "true", "false", "ps", "ls", "wc", "tty", "kill");
+      List.of("sh", "echo", "cat", "sleep", "stty", "dd", "id", "head", "true", "false", "ps", "ls", "wc", "tty", "kill", "grep");
 
   private BusyboxRootfs() {}
 
