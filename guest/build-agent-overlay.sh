@@ -11,12 +11,13 @@
 #   /capsa/jre/lib/server/classes.jsa   CDS archive of that runtime (java -Xshare:dump)
 #   /capsa/agent.jar    the agent (executable shaded jar)
 #   /capsa/agent.jsa    AppCDS dynamic archive of the agent's start-up classes (CAPSA_AGENT_APPCDS=0: none)
+#   /capsa/agent.aot    instead of agent.jsa when the JDK is 25+: an AOT cache (JEP 483/514)
 #   /capsa/agent        launcher (guest/agent-launcher): execs the JRE with /capsa/jvm.options
 #   /capsa/jvm.options  the JVM flags (guest/agent-jvm.options)
 #   /lib/..., /usr/lib/...  the shared libraries the JRE links, at their real host paths
 #
 # Environment knobs (optional):
-#   CAPSA_AGENT_JDK      JDK to jlink from (default /usr/lib/jvm/java-17-openjdk-amd64; needs jmods/)
+#   CAPSA_AGENT_JDK      JDK to jlink from (default /usr/lib/jvm/java-17-openjdk-amd64; jmods/ or JDK 24+)
 #   CAPSA_AGENT_MODULES  comma list of modules, overriding jdeps
 #   CAPSA_AGENT_DROP_MODULES  modules removed from the jdeps list (default java.desktop,java.compiler,java.sql)
 set -euo pipefail
@@ -38,7 +39,10 @@ die() { printf '[agent-overlay] ERROR: %s\n' "$*" >&2; exit 1; }
 for t in jlink jdeps; do
     [ -x "$JDK/bin/$t" ] || die "$JDK/bin/$t missing (set CAPSA_AGENT_JDK to a full JDK)"
 done
-[ -d "$JDK/jmods" ] || die "$JDK has no jmods/ directory (Debian: apt-get install openjdk-17-jmods)"
+JDK_MAJOR=$(. "$JDK/release"; echo "${JAVA_VERSION%%.*}")
+# JDK 24+ can jlink from its own run-time image (JEP 493, e.g. Temurin 25 has no jmods/).
+[ -d "$JDK/jmods" ] || [ "$JDK_MAJOR" -ge 24 ] ||
+    die "$JDK has no jmods/ directory (Debian: openjdk-17-jdk-headless ships them)"
 for t in ldd strip unzip sha256sum flock; do command -v "$t" >/dev/null || die "missing host tool $t"; done
 
 mkdir -p "$CACHE"
@@ -53,7 +57,7 @@ KEY=$( {
     sha "$HERE/agent-launcher"
     sha "$HERE/agent-jvm.options"
     cat "$JDK/release"
-    (cd "$JDK/jmods" && ls -l --time-style=+%s)
+    if [ -d "$JDK/jmods" ]; then (cd "$JDK/jmods" && ls -l --time-style=+%s); else sha "$JDK/lib/modules"; fi
     echo "${CAPSA_AGENT_MODULES:-jdeps}"
 } | sha256sum | cut -c1-16)
 DIR=$CACHE/overlay-$KEY
@@ -134,24 +138,33 @@ if [ "${CAPSA_AGENT_APPCDS:-1}" = 1 ] && command -v unshare >/dev/null && comman
     mkdir -p "$TMP/proc" "$TMP/tmp" "$TMP/dev"
     chmod 1777 "$TMP/tmp"
     touch -d @0 "$TMP/capsa/agent.jar"
+    if [ "$JDK_MAJOR" -ge 25 ]; then
+        # JDK 25: an AOT cache (loaded and linked classes, method profiles) written at exit.
+        ARCHIVE=agent.aot
+        RECORD="-XX:AOTCacheOutput=/capsa/agent.aot"
+    else
+        ARCHIVE=agent.jsa
+        RECORD="-XX:ArchiveClassesAtExit=/capsa/agent.jsa"
+    fi
     unshare -m sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" /capsa/jre/bin/java \
-        @/capsa/jvm.options -XX:ArchiveClassesAtExit=/capsa/agent.jsa \
-        -jar /capsa/agent.jar --channel=unix --unix_socket=/tmp/train.sock' sh "$TMP" >"$CACHE/appcds.log" 2>&1 &
+        @/capsa/jvm.options "$2" \
+        -jar /capsa/agent.jar --channel=unix --unix_socket=/tmp/train.sock' sh "$TMP" "$RECORD" >"$CACHE/appcds.log" 2>&1 &
     TRAIN=$!
     for _ in $(seq 1 600); do
         [ -S "$TMP/tmp/train.sock" ] && break
         kill -0 "$TRAIN" 2>/dev/null || break
         sleep 0.2
     done
-    # SIGTERM runs the JVM's orderly exit, which writes the dynamic archive.
+    # SIGTERM runs the JVM's orderly exit, which writes the archive (JDK 25 forks the assembly step
+    # and waits for it).
     kill -TERM "$TRAIN" 2>/dev/null || true
     wait "$TRAIN" || true
     rm -rf "$TMP/tmp" "$TMP/proc" "$TMP/dev"
-    if [ -s "$TMP/capsa/agent.jsa" ]; then
-        log "AppCDS archive: $(du -m "$TMP/capsa/agent.jsa" | cut -f1) MB"
+    if [ -s "$TMP/capsa/$ARCHIVE" ]; then
+        log "start-up archive /capsa/$ARCHIVE: $(du -m "$TMP/capsa/$ARCHIVE" | cut -f1) MB"
     else
-        log "warning: no AppCDS archive (see $CACHE/appcds.log); the agent starts without it"
-        rm -f "$TMP/capsa/agent.jsa"
+        log "warning: no /capsa/$ARCHIVE (see $CACHE/appcds.log); the agent starts without it"
+        rm -f "$TMP/capsa/$ARCHIVE"
     fi
 fi
 
