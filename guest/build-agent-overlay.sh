@@ -11,7 +11,7 @@
 #   /capsa/jre/lib/server/classes.jsa   CDS archive of that runtime (java -Xshare:dump)
 #   /capsa/agent.jar    the agent (executable shaded jar)
 #   /capsa/agent.jsa    AppCDS dynamic archive of the agent's start-up classes (CAPSA_AGENT_APPCDS=0: none)
-#   /capsa/agent.aot    instead of agent.jsa when the JDK is 25+: an AOT cache (JEP 483/514)
+#   /capsa/agent.aot    instead of agent.jsa with a JDK 25+ and CAPSA_AGENT_AOT=1: an AOT cache (JEP 483/514)
 #   /capsa/agent        launcher (guest/agent-launcher): execs the JRE with /capsa/jvm.options
 #   /capsa/jvm.options  the JVM flags (guest/agent-jvm.options)
 #   /lib/..., /usr/lib/...  the shared libraries the JRE links, at their real host paths
@@ -138,8 +138,10 @@ if [ "${CAPSA_AGENT_APPCDS:-1}" = 1 ] && command -v unshare >/dev/null && comman
     mkdir -p "$TMP/proc" "$TMP/tmp" "$TMP/dev"
     chmod 1777 "$TMP/tmp"
     touch -d @0 "$TMP/capsa/agent.jar"
-    if [ "$JDK_MAJOR" -ge 25 ]; then
-        # JDK 25: an AOT cache (loaded and linked classes, method profiles) written at exit.
+    if [ "$JDK_MAJOR" -ge 25 ] && [ "${CAPSA_AGENT_AOT:-0}" = 1 ]; then
+        # JDK 25: an AOT cache (loaded and linked classes, method profiles) written at exit. Opt-in:
+        # the cache holds code generated for the build host's CPU, and under TCG's CPU model the
+        # agent died with SIGILL in a cached adapter (Temurin 25.0.3); the dynamic archive is safe.
         ARCHIVE=agent.aot
         RECORD="-XX:AOTCacheOutput=/capsa/agent.aot"
     else
