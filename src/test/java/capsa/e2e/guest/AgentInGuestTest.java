@@ -112,6 +112,8 @@ class AgentInGuestTest {
     log.info("AGENT-GUEST-RSS {} kB ({} MiB) with one idle container; {}", rssKb, rssKb / 1024,
         status.lines().filter(l -> l.startsWith("Rss") || l.startsWith("Threads")).toList());
     assertThat(rssKb).isBetween(1024L, 512L * 1024);
+    String threads = execOutput("idle", "threads", "/bin/sh", "-c", "cat /guestproc/1/task/*/comm | sort | uniq -c");
+    log.info("AGENT-GUEST-THREADS {}", threads.lines().map(String::strip).toList());
   }
 
   @Test
