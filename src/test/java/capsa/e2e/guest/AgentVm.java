@@ -134,7 +134,7 @@ final class AgentVm implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     try {
       client.close();
       vm.close();
