@@ -25,7 +25,8 @@ import java.util.concurrent.Executor;
  * Unix-specific extras (peer credentials, fd passing) must not be used on these channels.
  *
  * <p>The endpoint type already refuses CIDs below 3, so the host never dials the hypervisor (0), itself (1) or the
- * host CID (2).
+ * host CID (2). The one exception is {@link #connectLocalInGuest}, for code that runs inside a guest with
+ * {@code vsock_loopback} loaded (the in-guest vsock tests).
  */
 public final class VsockConnector implements AgentConnector<AgentEndpoint.Vsock> {
 
@@ -44,16 +45,31 @@ public final class VsockConnector implements AgentConnector<AgentEndpoint.Vsock>
 
   @Override
   public CompletableFuture<Channel> connect(AgentEndpoint.Vsock endpoint, Instant attemptDeadline) {
+    return connect(endpoint.cid(), endpoint.port(), attemptDeadline);
+  }
+
+  /**
+   * Connects to {@code port} on the local CID ({@code VMADDR_CID_LOCAL} = 1) through the same path as
+   * {@link #connect}. Only for code running INSIDE a guest that has {@code vsock_loopback}: on one of our hosts CID 1
+   * is routed to the outer hypervisor, which never answers.
+   */
+  public CompletableFuture<Channel> connectLocalInGuest(int port, Instant attemptDeadline) {
+    return connect(VMADDR_CID_LOCAL, port, attemptDeadline);
+  }
+
+  private static final long VMADDR_CID_LOCAL = 1;
+
+  private CompletableFuture<Channel> connect(long cid, int port, Instant attemptDeadline) {
     CompletableFuture<Channel> result = new CompletableFuture<>();
     if (!Instant.now().isBefore(attemptDeadline)) {
       result.completeExceptionally(new ConnectException("Attempt deadline passed before connecting to vsock "
-          + endpoint.cid() + ":" + endpoint.port()));
+          + cid + ":" + port));
       return result;
     }
     blocking.execute(() -> {
       Channel channel;
       try {
-        channel = connectBlocking(endpoint, attemptDeadline);
+        channel = connectBlocking(cid, port, attemptDeadline);
       } catch (Throwable t) {
         result.completeExceptionally(t);
         return;
@@ -70,17 +86,17 @@ public final class VsockConnector implements AgentConnector<AgentEndpoint.Vsock>
     return result;
   }
 
-  private Channel connectBlocking(AgentEndpoint.Vsock endpoint, Instant deadline) throws IOException {
+  private Channel connectBlocking(long cid, int port, Instant deadline) throws IOException {
     Epoll.ensureAvailability();
     LinuxSocket socket = LinuxSocket.newVSockStream();
     boolean handedOver = false;
     try {
       // VSockAddress takes the CID as a signed int; CIDs above 2^31 wrap to the same 32 bits the kernel reads.
-      boolean connected = socket.connectVSock(new VSockAddress((int) endpoint.cid(), endpoint.port()));
+      boolean connected = socket.connectVSock(new VSockAddress((int) cid, port));
       if (!connected) {
-        awaitWritable(socket.intValue(), endpoint, deadline);
+        awaitWritable(socket.intValue(), cid, port, deadline);
         if (!socket.finishConnect()) {
-          throw new ConnectException("vsock " + endpoint.cid() + ":" + endpoint.port() + " still connecting");
+          throw new ConnectException("vsock " + cid + ":" + port + " still connecting");
         }
       }
       Channel channel = wrapConnected(libc(), socket.intValue());
@@ -93,13 +109,13 @@ public final class VsockConnector implements AgentConnector<AgentEndpoint.Vsock>
     }
   }
 
-  private void awaitWritable(int fd, AgentEndpoint.Vsock endpoint, Instant deadline) throws IOException {
+  private void awaitWritable(int fd, long cid, int port, Instant deadline) throws IOException {
     VsockLibC.PollFd[] fds = (VsockLibC.PollFd[]) new VsockLibC.PollFd().toArray(1);
     while (true) {
       long remaining = Duration.between(Instant.now(), deadline).toMillis();
       if (remaining <= 0) {
         throw new ConnectException(
-            "vsock " + endpoint.cid() + ":" + endpoint.port() + " did not connect before the attempt deadline");
+            "vsock " + cid + ":" + port + " did not connect before the attempt deadline");
       }
       fds[0].fd = fd;
       fds[0].events = VsockLibC.POLLOUT;

@@ -1,7 +1,5 @@
 package capsa.agent.probe;
 
-import capsa.agent.sys.LibC;
-import capsa.agent.sys.Posix;
 import capsa.proto.agent.AgentServiceGrpc;
 import capsa.proto.agent.CheckRequest;
 import capsa.proto.agent.GuestDetailsRequest;
@@ -9,14 +7,16 @@ import capsa.proto.agent.GuestDetailsResponse;
 import capsa.proto.agent.HealthCheckResponse;
 import capsa.proto.agent.HealthGrpc;
 import capsa.ttrpc.client.TtrpcClient;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
+import capsa.vsock.VsockConnector;
+import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.LinuxSocket;
-import io.netty.channel.epoll.VSockAddress;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code java -cp capsa-agent.jar capsa.agent.probe.VsockLoopbackProbe [port]}: run INSIDE a guest that has
@@ -38,7 +38,7 @@ public final class VsockLoopbackProbe {
     EpollEventLoopGroup group = new EpollEventLoopGroup(1);
     ExecutorService callbacks = Executors.newSingleThreadExecutor();
     int status = 1;
-    try (TtrpcClient client = TtrpcClient.over(connect(group, port), callbacks)) {
+    try (TtrpcClient client = TtrpcClient.over(connect(group, callbacks, port), callbacks)) {
       HealthCheckResponse health =
           HealthGrpc.newBlockingStub(client)
               .withDeadlineAfter(60, TimeUnit.SECONDS)
@@ -59,29 +59,16 @@ public final class VsockLoopbackProbe {
     System.exit(status);
   }
 
-  /** Non-blocking AF_VSOCK connect (Netty's socket) finished with poll, then handed to an epoll channel. */
-  private static EpollDomainSocketChannel connect(EpollEventLoopGroup group, int port) throws IOException {
-    LinuxSocket socket = LinuxSocket.newVSockStream();
-    boolean handedOver = false;
-    Posix posix = new Posix(LibC.load());
+  /** The vsock module's own connector, on its guest-only path to CID 1. */
+  private static Channel connect(EpollEventLoopGroup group, ExecutorService blocking, int port) throws IOException {
     try {
-      if (!socket.connectVSock(new VSockAddress(VMADDR_CID_LOCAL, port))) {
-        if ((posix.poll(socket.intValue(), LibC.POLLOUT, CONNECT_TIMEOUT_MS) & LibC.POLLOUT) == 0
-            || !socket.finishConnect()) {
-          throw new IOException("vsock 1:" + port + " did not connect within " + CONNECT_TIMEOUT_MS + " ms");
-        }
-      }
-      // Epoll channels read edge-triggered: the fd must be non-blocking whichever way Netty created it.
-      int flags = posix.libc().fcntl(socket.intValue(), 3 /* F_GETFL */, 0);
-      posix.libc().fcntl(socket.intValue(), 4 /* F_SETFL */, flags | LibC.O_NONBLOCK);
-      EpollDomainSocketChannel channel = new EpollDomainSocketChannel(socket.intValue());
-      group.register(channel).syncUninterruptibly();
-      handedOver = true;
-      return channel;
-    } finally {
-      if (!handedOver) {
-        socket.close();
-      }
+      return new VsockConnector(group, blocking)
+          .connectLocalInGuest(port, Instant.now().plusMillis(CONNECT_TIMEOUT_MS))
+          .get(CONNECT_TIMEOUT_MS + 5_000L, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IOException("vsock 1:" + port + " did not connect: " + e.getCause(), e.getCause());
+    } catch (InterruptedException | TimeoutException e) {
+      throw new IOException("vsock 1:" + port + " did not connect within " + CONNECT_TIMEOUT_MS + " ms", e);
     }
   }
 }
