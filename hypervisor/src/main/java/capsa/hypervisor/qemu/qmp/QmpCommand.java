@@ -23,4 +23,12 @@ public interface QmpCommand<R> {
 
   /** Decodes the {@code return} member of a successful reply. */
   R decode(JsonNode result);
+
+  /** A command whose success carries nothing worth decoding ({@code "return": {}}). */
+  interface NoResult extends QmpCommand<QmpCommands.Done> {
+    @Override
+    default QmpCommands.Done decode(JsonNode result) {
+      return QmpCommands.Done.DONE;
+    }
+  }
 }

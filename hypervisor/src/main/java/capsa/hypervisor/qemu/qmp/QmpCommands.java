@@ -22,15 +22,10 @@ public final class QmpCommands {
   }
 
   /** Leaves capabilities-negotiation mode; the only command accepted right after the greeting. */
-  public record QmpCapabilities() implements QmpCommand<Done> {
+  public record QmpCapabilities() implements QmpCommand.NoResult {
     @Override
     public String name() {
       return "qmp_capabilities";
-    }
-
-    @Override
-    public Done decode(JsonNode result) {
-      return Done.DONE;
     }
   }
 
@@ -55,41 +50,26 @@ public final class QmpCommands {
   public record StatusInfo(String status, boolean running) {}
 
   /** Pauses all vCPUs. */
-  public record Stop() implements QmpCommand<Done> {
+  public record Stop() implements QmpCommand.NoResult {
     @Override
     public String name() {
       return "stop";
     }
-
-    @Override
-    public Done decode(JsonNode result) {
-      return Done.DONE;
-    }
   }
 
   /** Resumes all vCPUs. */
-  public record Cont() implements QmpCommand<Done> {
+  public record Cont() implements QmpCommand.NoResult {
     @Override
     public String name() {
       return "cont";
     }
-
-    @Override
-    public Done decode(JsonNode result) {
-      return Done.DONE;
-    }
   }
 
   /** Asks QEMU to exit; it answers, emits {@code SHUTDOWN} and closes the connection. */
-  public record Quit() implements QmpCommand<Done> {
+  public record Quit() implements QmpCommand.NoResult {
     @Override
     public String name() {
       return "quit";
-    }
-
-    @Override
-    public Done decode(JsonNode result) {
-      return Done.DONE;
     }
   }
 
@@ -98,7 +78,7 @@ public final class QmpCommands {
    *
    * @param properties e.g. {@code bus=rp0, drive=drive-vblk0}; kept in insertion order
    */
-  public record DeviceAdd(String driver, String id, Map<String, Object> properties) implements QmpCommand<Done> {
+  public record DeviceAdd(String driver, String id, Map<String, Object> properties) implements QmpCommand.NoResult {
     public DeviceAdd {
       Objects.requireNonNull(driver, "driver");
       Objects.requireNonNull(id, "id");
@@ -116,15 +96,10 @@ public final class QmpCommands {
       properties.forEach((k, v) -> a.set(k, scalar(f, v)));
       return Optional.of(a);
     }
-
-    @Override
-    public Done decode(JsonNode result) {
-      return Done.DONE;
-    }
   }
 
   /** {@code device_del}: starts removal; completion is the {@code DEVICE_DELETED} event (see QmpClient#deviceDel). */
-  public record DeviceDel(String id) implements QmpCommand<Done> {
+  public record DeviceDel(String id) implements QmpCommand.NoResult {
     @Override
     public String name() {
       return "device_del";
@@ -134,11 +109,6 @@ public final class QmpCommands {
     public Optional<ObjectNode> arguments(JsonNodeFactory f) {
       return Optional.of(f.objectNode().put("id", id));
     }
-
-    @Override
-    public Done decode(JsonNode result) {
-      return Done.DONE;
-    }
   }
 
   /**
@@ -147,7 +117,7 @@ public final class QmpCommands {
    * @param nodeName the format node's name, referenced by {@code device_add drive=}
    * @param filename host file or block device
    */
-  public record BlockdevAdd(String nodeName, String filename, boolean readOnly) implements QmpCommand<Done> {
+  public record BlockdevAdd(String nodeName, String filename, boolean readOnly) implements QmpCommand.NoResult {
     @Override
     public String name() {
       return "blockdev-add";
@@ -160,15 +130,10 @@ public final class QmpCommands {
       a.set("file", file);
       return Optional.of(a);
     }
-
-    @Override
-    public Done decode(JsonNode result) {
-      return Done.DONE;
-    }
   }
 
   /** {@code blockdev-del}: removes a node no device uses any more. */
-  public record BlockdevDel(String nodeName) implements QmpCommand<Done> {
+  public record BlockdevDel(String nodeName) implements QmpCommand.NoResult {
     @Override
     public String name() {
       return "blockdev-del";
@@ -178,15 +143,10 @@ public final class QmpCommands {
     public Optional<ObjectNode> arguments(JsonNodeFactory f) {
       return Optional.of(f.objectNode().put("node-name", nodeName));
     }
-
-    @Override
-    public Done decode(JsonNode result) {
-      return Done.DONE;
-    }
   }
 
   /** {@code netdev_add} of a tap backend on an existing tap (no vhost: not available everywhere). */
-  public record NetdevAddTap(String id, String ifname) implements QmpCommand<Done> {
+  public record NetdevAddTap(String id, String ifname) implements QmpCommand.NoResult {
     @Override
     public String name() {
       return "netdev_add";
@@ -197,15 +157,10 @@ public final class QmpCommands {
       return Optional.of(f.objectNode().put("type", "tap").put("id", id).put("ifname", ifname)
           .put("script", "no").put("downscript", "no"));
     }
-
-    @Override
-    public Done decode(JsonNode result) {
-      return Done.DONE;
-    }
   }
 
   /** {@code netdev_del}. */
-  public record NetdevDel(String id) implements QmpCommand<Done> {
+  public record NetdevDel(String id) implements QmpCommand.NoResult {
     @Override
     public String name() {
       return "netdev_del";
@@ -214,11 +169,6 @@ public final class QmpCommands {
     @Override
     public Optional<ObjectNode> arguments(JsonNodeFactory f) {
       return Optional.of(f.objectNode().put("id", id));
-    }
-
-    @Override
-    public Done decode(JsonNode result) {
-      return Done.DONE;
     }
   }
 
@@ -274,7 +224,7 @@ public final class QmpCommands {
   public record HotpluggableCpu(String type, int vcpusCount, Map<String, Long> props, Optional<String> qomPath) {}
 
   /** {@code object-add} of a {@code memory-backend-ram} of {@code size} bytes. */
-  public record ObjectAddMemoryRam(String id, long size) implements QmpCommand<Done> {
+  public record ObjectAddMemoryRam(String id, long size) implements QmpCommand.NoResult {
     @Override
     public String name() {
       return "object-add";
@@ -284,15 +234,10 @@ public final class QmpCommands {
     public Optional<ObjectNode> arguments(JsonNodeFactory f) {
       return Optional.of(f.objectNode().put("qom-type", "memory-backend-ram").put("id", id).put("size", size));
     }
-
-    @Override
-    public Done decode(JsonNode result) {
-      return Done.DONE;
-    }
   }
 
   /** {@code object-del}. */
-  public record ObjectDel(String id) implements QmpCommand<Done> {
+  public record ObjectDel(String id) implements QmpCommand.NoResult {
     @Override
     public String name() {
       return "object-del";
@@ -301,11 +246,6 @@ public final class QmpCommands {
     @Override
     public Optional<ObjectNode> arguments(JsonNodeFactory f) {
       return Optional.of(f.objectNode().put("id", id));
-    }
-
-    @Override
-    public Done decode(JsonNode result) {
-      return Done.DONE;
     }
   }
 
