@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,16 +26,27 @@ public final class PrivateContainerd implements AutoCloseable {
 
     private final ScratchDir dir;
     private final RunContainerdLeftovers leftovers;
-    private final Process process;
+    private final Map<String, String> env;
+    private Process process;
 
-    private PrivateContainerd(ScratchDir dir, RunContainerdLeftovers leftovers, Process process) {
+    private PrivateContainerd(ScratchDir dir, RunContainerdLeftovers leftovers, Map<String, String> env,
+            Process process) {
         this.dir = dir;
         this.leftovers = leftovers;
+        this.env = Map.copyOf(env);
         this.process = process;
     }
 
     /** Starts containerd and waits until it serves; on any failure everything started so far is torn down. */
     public static PrivateContainerd start() {
+        return start(Map.of());
+    }
+
+    /**
+     * Like {@link #start()}, with extra environment for containerd (and so for the shims it runs), e.g. a
+     * {@code PATH} with a shim binary first.
+     */
+    public static PrivateContainerd start(Map<String, String> env) {
         HostBinaries.require(HostBinaries.CONTAINERD);
         HostBinaries.require(HostBinaries.CTR);
         ScratchDir dir = ScratchDir.create();
@@ -43,12 +55,8 @@ public final class PrivateContainerd implements AutoCloseable {
         try {
             Path config = dir.resolve("config.toml");
             Files.writeString(config, configToml(dir.path()), StandardCharsets.UTF_8);
-            process = new ProcessBuilder(HostBinaries.CONTAINERD.toString(), "--config", config.toString())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("containerd.log").toFile())
-                    .start();
-            PrivateContainerd containerd = new PrivateContainerd(dir, leftovers, process);
+            process = launch(dir, env);
+            PrivateContainerd containerd = new PrivateContainerd(dir, leftovers, env, process);
             containerd.awaitReady();
             log.info("containerd pid {} serving {}", process.pid(), containerd.grpcSocket());
             return containerd;
@@ -64,6 +72,30 @@ public final class PrivateContainerd implements AutoCloseable {
             }
             throw new IllegalStateException("private containerd did not start; its log ends with:\n" + logTail, e);
         }
+    }
+
+    private static Process launch(ScratchDir dir, Map<String, String> env) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(HostBinaries.CONTAINERD.toString(), "--config",
+                dir.resolve("config.toml").toString())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("containerd.log").toFile()));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    /** Stops containerd (SIGTERM, as an upgrade or crash-restart would) without touching its state or shims. */
+    public void stopDaemon() {
+        stop(process);
+    }
+
+    /** Starts containerd again on the same config and state after {@link #stopDaemon()}; waits until it serves. */
+    public void startDaemon() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("containerd is still running");
+        }
+        process = launch(dir, env);
+        awaitReady();
     }
 
     static String configToml(Path dir) {
