@@ -3,7 +3,9 @@ package capsa.agent.container;
 import capsa.agent.AgentException;
 import capsa.agent.storage.MountedStorage;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import capsa.agent.proc.ExitStatus;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +19,7 @@ public final class Container {
   private final Path cgroupDir;
   private final List<MountedStorage> storages;
   private final ContainerProcess init;
+  private final CompletableFuture<ExitStatus> stopped;
 
   @GuardedBy("this")
   private final Map<String, ContainerProcess> execs = new LinkedHashMap<>();
@@ -30,7 +33,13 @@ public final class Container {
     this.cgroupDir = cgroupDir;
     this.storages = List.copyOf(storages);
     this.init = init;
-    init.exit().thenRun(() -> transition(ContainerState::initExited));
+    this.stopped =
+        init.exit()
+            .thenApply(
+                status -> {
+                  transition(ContainerState::initExited);
+                  return status;
+                });
   }
 
   public String id() {
@@ -51,6 +60,11 @@ public final class Container {
 
   public ContainerProcess init() {
     return init;
+  }
+
+  /** The init's exit, completed after the container has become stopped. */
+  public CompletableFuture<ExitStatus> stopped() {
+    return stopped;
   }
 
   public synchronized ContainerState state() {

@@ -189,7 +189,9 @@ public final class ContainerManager {
   }
 
   public CompletableFuture<Integer> waitProcess(String id, String execId) {
-    return registry.get(id).process(execId).exit().thenApply(ExitStatus::shellStatus);
+    Container c = registry.get(id);
+    ContainerProcess p = c.process(execId);
+    return (p == c.init() ? c.stopped() : p.exit()).thenApply(ExitStatus::shellStatus);
   }
 
   public void pause(String id) {

@@ -18,9 +18,14 @@ public final class ContainerProcess {
     this.execId = execId;
     this.pid = pid;
     this.io = io;
-    this.exit = exit;
     this.state = new ProcessState.Running(pid);
-    exit.thenAccept(status -> state = new ProcessState.Exited(pid, status));
+    // Everyone waits on the future that completes after the state change, so a waiter never sees "running".
+    this.exit =
+        exit.thenApply(
+            status -> {
+              state = new ProcessState.Exited(pid, status);
+              return status;
+            });
   }
 
   public String execId() {

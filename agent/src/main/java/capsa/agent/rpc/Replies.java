@@ -1,5 +1,6 @@
 package capsa.agent.rpc;
 
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -31,6 +32,8 @@ final class Replies {
       observer.onError(RpcErrors.toStatus(e));
       return;
     }
+    // A host that disconnects cancels the call's context: give up the wait so no output is taken for a dead call.
+    Context.current().addListener(ctx -> future.cancel(false), Runnable::run);
     future.whenComplete(
         (result, error) -> {
           if (error != null) {

@@ -144,4 +144,17 @@ class ContainerManagerHostTest {
     assertThat(total).isEqualTo(200L * 1024 * 1024);
     assertThat(host.manager.waitProcess("c-flood", "").get(60, TimeUnit.SECONDS)).isZero();
   }
+
+  @Test
+  void pauseAndResumeFollowTheStateMachine() throws Exception {
+    Container c = run("c-pause", Specs.spec(false, "/bin/sleep", "1000"));
+    assertThatThrownBy(() -> host.manager.resume("c-pause")).isInstanceOf(AgentException.FailedPrecondition.class)
+        .hasMessageContaining("running");
+    host.manager.pause("c-pause");
+    assertThat(c.state()).isInstanceOf(ContainerState.Paused.class);
+    assertThat(host.runc.state("c-pause").path("status").asText()).isEqualTo("paused");
+    host.manager.resume("c-pause");
+    assertThat(host.runc.state("c-pause").path("status").asText()).isEqualTo("running");
+    assertThatThrownBy(() -> host.manager.start("c-pause")).isInstanceOf(AgentException.FailedPrecondition.class);
+  }
 }

@@ -25,7 +25,7 @@ final class QemuHotplug {
 
   private static final Logger LOG = LoggerFactory.getLogger(QemuHotplug.class);
 
-  private record Plugged(Device device, int port, GuestPciPath path) {}
+  private record Plugged(Device device, int port) {}
 
   private final VmSpec spec;
   private final QmpClient qmp;
@@ -56,16 +56,16 @@ final class QemuHotplug {
     int port = freePort();
     String bus = QemuCommandLine.rootPortId(port);
     addBackendAndDevice(device, bus);
+    // From here the device sits on the port: book it first so unplug works even if path resolution fails.
+    portOwner[port] = id;
+    plugged.put(id, new Plugged(device, port));
     GuestPciPath path;
     try {
       path = new PciPathResolver(qmp, config.commandTimeout()).resolve(id);
     } catch (Exception e) {
-      throw new DeviceException("Device '" + id + "' was added but its guest PCI path could not be resolved", e);
-    } finally {
-      // Even if resolution failed the device sits on the port: keep the books right so unplug works.
-      portOwner[port] = id;
+      throw new DeviceException("Device '" + id + "' was added but its guest PCI path could not be resolved; "
+          + "unplug it to free the port", e);
     }
-    plugged.put(id, new Plugged(device, port, path));
     LOG.info("VM {}: hot-plugged {} '{}' on {} at guest PCI path {}", spec.id(), kind(device), id, bus, path);
     return path;
   }

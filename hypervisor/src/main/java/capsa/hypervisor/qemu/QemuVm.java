@@ -315,21 +315,25 @@ final class QemuVm implements Vm {
 
   private void watchConsole() {
     Path log = spec.consoleLog();
-    io.netty.util.concurrent.ScheduledFuture<?>[] task = new io.netty.util.concurrent.ScheduledFuture<?>[1];
-    task[0] = group.next().scheduleAtFixedRate(() -> {
-      if (exit.isDone()) {
-        task[0].cancel(false);
-        return;
-      }
-      try {
-        if (Files.size(log) > 0) {
-          firstConsoleByte = sinceSpawn();
-          task[0].cancel(false);
+    AtomicReference<io.netty.util.concurrent.ScheduledFuture<?>> task = new AtomicReference<>();
+    task.set(group.next().scheduleAtFixedRate(() -> {
+      boolean done = exit.isDone() || firstConsoleByte != null;
+      if (!done) {
+        try {
+          if (Files.size(log) > 0) {
+            firstConsoleByte = sinceSpawn();
+            done = true;
+          }
+        } catch (IOException e) {
+          // Not created yet: QEMU opens it during start-up.
         }
-      } catch (IOException e) {
-        // Not created yet: QEMU opens it during start-up.
       }
-    }, CONSOLE_POLL_MS, CONSOLE_POLL_MS, TimeUnit.MILLISECONDS);
+      io.netty.util.concurrent.ScheduledFuture<?> self = task.get();
+      if (done && self != null) {
+        self.cancel(false);
+      }
+      // (self == null only if the first tick beat the assignment; a later tick cancels.)
+    }, CONSOLE_POLL_MS, CONSOLE_POLL_MS, TimeUnit.MILLISECONDS));
   }
 
   private Duration sinceSpawn() {

@@ -101,6 +101,13 @@ class QemuStartFailureTest {
         capsa.hypervisor.spec.AgentChannelKind.HYBRID_VSOCK).build())).hasMessageContaining("hybrid vsock");
     assertThatThrownBy(() -> realQemu().boot(spec().sharedFs(new SharedFs.NineP("kataShared", work.resolve("no")))
         .build())).isInstanceOf(InvalidVmSpecException.class).hasMessageContaining("Shared directory");
+    assertThatThrownBy(() -> realQemu().boot(spec().agentChannel(capsa.hypervisor.spec.AgentChannelKind.VSOCK)
+        .build())).isInstanceOf(capsa.hypervisor.UnsupportedByBackendException.class)
+        .hasMessageContaining("/dev/vhost-vsock");
+    assertThatThrownBy(() -> realQemu().boot(spec().machine(MachineType.Q35).pcieRootPorts(1)
+        .vfioDevice(new capsa.hypervisor.spec.Device.Vfio("gpu0", "0000:41:00.0")).build()))
+        .isInstanceOf(capsa.hypervisor.UnsupportedByBackendException.class).hasMessageContaining("KVM");
+    assertThat(work.resolve("rt")).doesNotExist();
   }
 
   @Test

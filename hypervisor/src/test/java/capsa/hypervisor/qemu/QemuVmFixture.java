@@ -84,13 +84,17 @@ final class QemuVmFixture implements AutoCloseable {
     return r;
   }
 
-  /** Waits until the console log contains {@code text}; returns the log. */
+  /**
+   * Waits until the console log has a complete line (newline included) containing {@code text}; QEMU may flush a line
+   * in pieces. Returns the log.
+   */
   static String awaitConsole(Path log, String text, long timeoutMs) throws Exception {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     String s = "";
     while (System.nanoTime() < end) {
       s = Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
-      if (s.contains(text)) {
+      int at = s.indexOf(text);
+      if (at >= 0 && s.indexOf('\n', at) >= 0) {
         return s;
       }
       Thread.sleep(50); // the console is a file QEMU appends to; there is no event to wait on

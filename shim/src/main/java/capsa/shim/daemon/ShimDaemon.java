@@ -70,11 +70,11 @@ public final class ShimDaemon {
                 .addService(task)
                 .addService(TaskServiceVersions.asV3(task))
                 .build();
-        server.bind(spec.socket());
-        shutdown.registerCallback("stop listening on " + spec.socket(), () -> stopListening(server));
-
+        // The pid file first: once the socket accepts, start returns, and whoever reads the bundle then must find it.
         Files.writeString(spec.bundle().resolve(PID_FILE), Long.toString(ProcessHandle.current().pid()),
                 StandardCharsets.US_ASCII);
+        server.bind(spec.socket());
+        shutdown.registerCallback("stop listening on " + spec.socket(), () -> stopListening(server));
         log.info("shim {} serving {} on {}", spec.groupId(), spec.namespace(), spec.socket());
     }
 
