@@ -200,8 +200,9 @@ public final class Sandbox {
             drained.completeOnTimeout(null, OUTPUT_DRAIN.toMillis(), TimeUnit.MILLISECONDS)
                     .thenRun(() -> lifecycle.submit(() -> {
                         if (error != null) {
-                            // The VM's death is reported by onVmExit; anything else ends the process as lost.
-                            if (vmGone) {
+                            // A lost connection means the VM is going: onVmExit reports every process then, execs
+                            // before init. Any other failure ends the process as lost.
+                            if (vmGone || connectionLost(error)) {
                                 return null;
                             }
                             log.warn("WaitProcess {}/{} failed: {}", p.containerId(), p.id(), message(error));
@@ -487,6 +488,11 @@ public final class Sandbox {
                     sre.getStatus().withDescription(what + ": " + sre.getStatus().getDescription()));
         }
         return cause instanceof RuntimeException re ? re : new TaskException.Internal(what + ": " + cause, cause);
+    }
+
+    private static boolean connectionLost(Throwable t) {
+        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        return io.grpc.Status.fromThrowable(c).getCode() == io.grpc.Status.Code.UNAVAILABLE;
     }
 
     private static String message(Throwable t) {
