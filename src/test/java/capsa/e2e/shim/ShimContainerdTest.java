@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * containerd 1.6 runs our binary: {@code start} through the launcher found on containerd's PATH, a ttrpc
- * connection to the daemon, Create answered {@code Unimplemented} by the placeholder Task service, then
+ * connection to the daemon, Create failing (no guest image configured) before any VM exists, then
  * containerd's own clean-up (Shutdown, {@code delete}) — after which nothing of ours may be left.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -39,7 +39,10 @@ class ShimContainerdTest {
     @BeforeAll
     void start() throws Exception {
         shim = CapsaShimBinary.install();
-        containerd = PrivateContainerd.start(shim.containerdEnv());
+        java.util.Map<String, String> env = new java.util.HashMap<>(shim.containerdEnv());
+        // No guest image: Create must fail before any VM exists, and cleanly.
+        env.put("CAPSA_GUEST_MANIFEST", "/nonexistent/capsa/manifest.properties");
+        containerd = PrivateContainerd.start(env);
         image = BusyboxOciImage.importInto(containerd, "default");
     }
 
@@ -55,7 +58,7 @@ class ShimContainerdTest {
     }
 
     @Test
-    void ctrRunFailsCleanlyOnThePlaceholderAndContainerdCleansUpThroughDelete() throws Exception {
+    void ctrRunFailsCleanlyWithoutAGuestImageAndContainerdCleansUpThroughDelete() throws Exception {
         String id = "c1";
         Path socket = ShimSocketAddress.of(containerd.grpcSocket().toString(), "default", id).socketPath();
         Path bundle = containerd.dir().resolve("state/io.containerd.runtime.v2.task/default").resolve(id);
@@ -64,8 +67,8 @@ class ShimContainerdTest {
                 "true");
         try {
             assertThat(run.exitCode()).as(run.describe()).isNotZero();
-            // grpc's UNIMPLEMENTED reached containerd as errdefs' "not implemented", naming the RPC.
-            assertThat(run.stderr()).as(run.describe()).contains("not implemented").contains("Create");
+            // The Task service's UNAVAILABLE reached ctr with its reason.
+            assertThat(run.stderr()).as(run.describe()).contains("no guest image");
             assertThat(run.stderr()).as("start worked: the failure is the Create RPC, not the shim binary")
                     .doesNotContain("failed to start shim");
 

@@ -36,12 +36,16 @@ public record GuestImage(Path kernel, Path initramfs, String kernelRelease) {
     }
 
     /**
-     * Where the manifest is: {@code $CAPSA_GUEST_MANIFEST}; else {@code build/guest-agent/} of the source tree the
+     * Where the manifest is: {@code $CAPSA_GUEST_MANIFEST} (only that, when set); else {@code build/guest-agent/} of the source tree the
      * shim jar was built in; else the installed one.
      */
     public static Optional<Path> locate(Map<String, String> env) {
+        Optional<Path> explicit = Optional.ofNullable(env.get(MANIFEST_ENV)).filter(s -> !s.isEmpty()).map(Path::of);
+        if (explicit.isPresent()) {
+            // Named explicitly: that one or none, never a silent fallback to another image.
+            return explicit.filter(Files::isReadable);
+        }
         List<Path> candidates = new ArrayList<>();
-        Optional.ofNullable(env.get(MANIFEST_ENV)).filter(s -> !s.isEmpty()).map(Path::of).ifPresent(candidates::add);
         codeLocation().ifPresent(jar -> {
             for (Path d = jar.getParent(); d != null; d = d.getParent()) {
                 candidates.add(d.resolve(BUILD_TREE_MANIFEST));

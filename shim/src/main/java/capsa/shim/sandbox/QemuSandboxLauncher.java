@@ -68,6 +68,8 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
                     .memory(settings.memory())
                     .boot(new BootSource.Initrd(settings.image().kernel(), settings.image().initramfs()))
                     .sharedFs(new SharedFs.NineP(SharedFs.KATA_TAG, shareDir))
+                    // The agent listens where this VM has a channel: virtio-serial only (no vsock device here).
+                    .kernelParam("agent.channel=serial")
                     .consoleLog(dir.resolve("console.log"))
                     .vmmLog(dir.resolve("vmm.log"))
                     .runtimeDir(dir.resolve("vm"))
