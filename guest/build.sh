@@ -12,6 +12,7 @@
 #   CAPSA_GUEST_CACHE     cache directory (default OUTDIR/.cache)
 #   CAPSA_GUEST_OVERLAY   directory copied on top of the initramfs tree (e.g. /capsa/agent)
 #   CAPSA_GZIP_LEVEL      gzip level for the initramfs (default 6)
+#   CAPSA_GUEST_MANIFEST_EXTRA  lines appended to manifest.properties (guest/build-agent-image.sh)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -343,5 +344,6 @@ agentReadyPrefix=CAPSA-AGENT-READY
 consoleReadyPrefix=CAPSA-GUEST-UP
 shareTag=kataShared
 shareMountPoint=/run/kata-containers/shared/containers
+${CAPSA_GUEST_MANIFEST_EXTRA:-}
 EOF
 log "done: $OUT (kernel $KVER)"
