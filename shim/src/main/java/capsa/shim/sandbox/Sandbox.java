@@ -219,14 +219,15 @@ public final class Sandbox {
         }
         ProcessState.Exited e = new ProcessState.Exited(status, clock.instant());
         p.io().ifPresent(ProcessIo::stop);
-        p.moveTo(e);
+        // The event first: whoever a Wait reply wakes may look for it at once.
+        events.exited(p, vm.pid(), e);
         if (p.isInit()) {
             Container c = containers.get(p.containerId());
             if (c != null && !(c.state() instanceof ContainerState.Stopped)) {
                 c.moveTo(new ContainerState.Stopped());
             }
         }
-        events.exited(p, vm.pid(), e);
+        p.moveTo(e);
     }
 
     private void onVmExit() {
