@@ -124,6 +124,54 @@ class CtrRunInVmTest {
         assertThat(rm.exitCode()).as(rm.describe()).isZero();
     }
 
+    @Test
+    void stdinPipedIntoCtrRunReachesTheProcess() throws Exception {
+        List<String> ctr = containerd.ctrCommand("run", "--rm", "--runtime", CapsaShimBinary.RUNTIME, image,
+                id("c6"), "sh", "-c", "read l; echo got:$l");
+        String pipeline = "printf 'from stdin\\n' | " + String.join(" ", ctr.stream().map(CtrRunInVmTest::quote)
+                .toList());
+        CommandResult run = Commands.run(CTR, List.of("sh", "-c", pipeline));
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(run.stdout()).as(run.describe()).contains("got:from stdin");
+    }
+
+    @Test
+    void sigtermReachesTheProcessAndItsExitStatusIsReported() throws Exception {
+        String id = id("c7");
+        CommandResult run = containerd.ctr(CTR, "run", "-d", "--runtime", CapsaShimBinary.RUNTIME, image, id,
+                "sh", "-c", "trap 'exit 143' TERM; while true; do sleep 1; done");
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        awaitTrue("task running", () -> containerd.ctr(CTR, "task", "ls").stdout().lines()
+                .anyMatch(l -> l.startsWith(id) && l.contains("RUNNING")));
+        CommandResult kill = containerd.ctr(CTR, "task", "kill", id); // SIGTERM by default
+        assertThat(kill.exitCode()).as(kill.describe()).isZero();
+        awaitTrue("task stopped", () -> containerd.ctr(CTR, "task", "ls").stdout().lines()
+                .anyMatch(l -> l.startsWith(id) && l.contains("STOPPED")));
+        CommandResult rm = containerd.ctr(CTR, "task", "rm", id);
+        assertThat(rm.exitCode()).as(rm.describe()).isZero();
+    }
+
+    @Test
+    void killingQemuEndsTheTaskAndTheShimCleansUp() throws Exception {
+        String id = id("c8");
+        CommandResult run = containerd.ctr(CTR, "run", "-d", "--runtime", CapsaShimBinary.RUNTIME, image, id,
+                "sleep", "3600");
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        List<Long> qemu = processesNaming(RUN_ROOT.resolve(id).toString()).stream()
+                .filter(pid -> cmdline(pid).contains("qemu-system")).toList();
+        assertThat(qemu).as("the VM of " + id).hasSize(1);
+        ProcessHandle.of(qemu.get(0)).ifPresent(ProcessHandle::destroyForcibly);
+
+        awaitTrue("task stopped after QEMU died", () -> containerd.ctr(CTR, "task", "ls").stdout().lines()
+                .anyMatch(l -> l.startsWith(id) && l.contains("STOPPED")));
+        CommandResult rm = containerd.ctr(CTR, "task", "rm", id);
+        assertThat(rm.exitCode()).as(rm.describe()).isZero();
+    }
+
+    private static String quote(String arg) {
+        return "'" + arg.replace("'", "'\\''") + "'";
+    }
+
     private static List<Long> processesNaming(String text) {
         return ProcessHandle.allProcesses().filter(p -> cmdline(p.pid()).contains(text)).map(ProcessHandle::pid)
                 .toList();

@@ -274,7 +274,10 @@ public final class Sandbox {
                     }
                 }
             }
-            call("SignalProcess " + p.id(), vm.agent().signalProcess(cid, p.agentExecId(), signal));
+            // An empty exec id makes the agent signal the container through runc (every process of it, as
+            // containerd's kill of an init means); an exec is signalled by its own pid.
+            call("SignalProcess " + p.id(), vm.agent().signalProcess(cid, p.isInit() ? "" : p.agentExecId(),
+                    signal));
             // A created init that is killed exits without ever starting: its exit still has to be reported.
             watchExit(p);
             return null;

@@ -170,7 +170,7 @@ class TaskServiceTest {
         assertThat(state("c1", "e1")).isEqualTo(Status.RUNNING);
         CompletableFuture<WaitResponse> execWait = Rpc.<WaitRequest, WaitResponse>call(service::wait, WaitRequest.newBuilder().setId("c1").setExecId("e1").build());
         Rpc.ok(service::kill, KillRequest.newBuilder().setId("c1").setSignal(9).setAll(true).build());
-        assertThat(launcher.agent.calls).contains("SignalProcess c1/e1 9", "SignalProcess c1/c1 9");
+        assertThat(launcher.agent.calls).contains("SignalProcess c1/e1 9", "SignalProcess c1/ 9");
         launcher.agent.exit("c1", "e1", 137);
         assertThat(execWait.get(20, TimeUnit.SECONDS).getExitStatus()).isEqualTo(137);
         Rpc.ok(service::delete, DeleteRequest.newBuilder().setId("c1").setExecId("e1").build());
