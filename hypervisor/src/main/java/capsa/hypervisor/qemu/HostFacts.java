@@ -33,7 +33,8 @@ public record HostFacts(boolean kvm, boolean vhostVsock, OptionalLong cpuKhz) {
   }
 
   static boolean canOpenReadWrite(Path dev) {
-    try (FileChannel ch = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try {
+      FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE).close();
       return true;
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
       return false;

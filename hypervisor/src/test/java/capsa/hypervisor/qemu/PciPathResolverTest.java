@@ -64,6 +64,7 @@ class PciPathResolverTest {
           .get(10, TimeUnit.SECONDS);
       assertThatThrownBy(() -> new PciPathResolver(c, Duration.ofSeconds(5)).resolve("x"))
           .hasMessageContaining("no PCI addr");
+      peer.awaitDone();
       c.close();
     }
   }

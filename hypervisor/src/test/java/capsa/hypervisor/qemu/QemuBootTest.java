@@ -59,12 +59,19 @@ class QemuBootTest {
 
   @Test
   void twoMicrovmsAtOnceShareNothingAndBothAnswer() throws Exception {
-    CompletableFuture<QemuVm> a = CompletableFuture.supplyAsync(() -> fx.boot(fx.spec("m1", MachineType.MICROVM)
-        .build()));
-    CompletableFuture<QemuVm> b = CompletableFuture.supplyAsync(() -> fx.boot(fx.spec("m2", MachineType.MICROVM)
-        .build()));
-    QemuVm vm1 = a.get(2, TimeUnit.MINUTES);
-    QemuVm vm2 = b.get(2, TimeUnit.MINUTES);
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    QemuVm vm1;
+    QemuVm vm2;
+    try {
+      CompletableFuture<QemuVm> a = CompletableFuture.supplyAsync(() -> fx.boot(fx.spec("m1", MachineType.MICROVM)
+          .build()), two);
+      CompletableFuture<QemuVm> b = CompletableFuture.supplyAsync(() -> fx.boot(fx.spec("m2", MachineType.MICROVM)
+          .build()), two);
+      vm1 = a.get(2, TimeUnit.MINUTES);
+      vm2 = b.get(2, TimeUnit.MINUTES);
+    } finally {
+      two.shutdown();
+    }
     // Nothing shared: sockets, runtime dirs, logs, processes.
     Set<Path> paths = new HashSet<>();
     for (QemuVm vm : List.of(vm1, vm2)) {

@@ -103,7 +103,7 @@ final class QemuVmFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     synchronized (vms) {
       for (QemuVm vm : vms) {
         vm.close();

@@ -256,7 +256,7 @@ public final class QmpCommands {
       java.util.List<HotpluggableCpu> out = new java.util.ArrayList<>();
       for (JsonNode c : r) {
         Map<String, Long> props = new LinkedHashMap<>();
-        c.path("props").fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asLong()));
+        c.path("props").properties().forEach(e -> props.put(e.getKey(), e.getValue().asLong()));
         out.add(new HotpluggableCpu(c.path("type").asText(), c.path("vcpus-count").asInt(1), props,
             c.hasNonNull("qom-path") ? Optional.of(c.get("qom-path").asText()) : Optional.empty()));
       }
