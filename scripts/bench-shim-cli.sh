@@ -12,10 +12,22 @@ runc=/usr/bin/containerd-shim-runc-v2
 [[ -f shim/target/capsa-shim.jar ]] || { echo "run: mvn -B -o -pl shim -am package -DskipTests" >&2; exit 1; }
 work=$(mktemp -d /tmp/bench-shim-XXXXXX)
 had_run_containerd=0; [[ -d /run/containerd ]] && had_run_containerd=1
+# Pids of the shim daemons this run started: their command lines name our scratch dir (the runc shim writes no pid
+# file into the bundle). Killed by pid, one by one.
+our_daemons() {
+  local p cmd
+  for p in /proc/[0-9]*; do
+    cmd=$( { tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null) || continue
+    case $cmd in
+      /usr/bin/containerd-shim-runc-v2\ *"-address $work/c.sock"*|java\ *"-address $work/c.sock"*) echo "${p#/proc/}" ;;
+    esac
+  done
+}
 cleanup() {
-  for pidfile in "$work"/*/shim.pid; do [[ -f $pidfile ]] && kill "$(cat "$pidfile")" 2>/dev/null || true; done
+  for pid in $(our_daemons); do kill "$pid" 2>/dev/null || true; done
   rm -rf "$work"
-  if [[ $had_run_containerd == 0 ]]; then rmdir /run/containerd/s /run/containerd/runc/bench /run/containerd/runc /run/containerd 2>/dev/null || true; fi
+  rmdir /run/containerd/runc/bench 2>/dev/null || true   # the runc shim's root for our namespace
+  if [[ $had_run_containerd == 0 ]]; then rmdir /run/containerd/s /run/containerd/runc /run/containerd 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 
@@ -43,8 +55,8 @@ for i in $(seq 1 "$runs"); do
     t0=$(now); (cd "$b" && "$bin" "${flags[@]}" -bundle "$b" delete > "$work/resp" 2> "$work/err") || { echo "$shim delete failed: $(cat "$work/err")" >&2; exit 1; }; t1=$(now)
     echo $((t1 - t0)) >> "$work/$shim.delete"
     # Our delete already stopped our idle daemon (Shutdown); the runc shim's daemon waits for a Create that never
-    # comes: stop it by the pid it wrote.
-    if [[ $shim == runc && -f $b/shim.pid ]]; then kill "$(cat "$b/shim.pid")" 2>/dev/null || true; fi
+    # comes: stop it (it removes its socket on SIGTERM).
+    if [[ $shim == runc ]]; then for pid in $(our_daemons); do kill "$pid" 2>/dev/null || true; done; fi
     kill $drain 2>/dev/null || true; exec 3<&-
   done
 done

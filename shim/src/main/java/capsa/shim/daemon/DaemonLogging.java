@@ -39,8 +39,13 @@ public final class DaemonLogging implements AutoCloseable {
 
     /** Gives queued lines up to half a second to reach containerd. */
     @Override
-    public void close() throws InterruptedException {
-        appender.drain(500);
-        appender.stop();
+    public void close() {
+        try {
+            appender.drain(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            appender.stop();
+        }
     }
 }

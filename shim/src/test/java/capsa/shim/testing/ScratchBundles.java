@@ -105,7 +105,8 @@ public final class ScratchBundles implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException, java.util.concurrent.ExecutionException,
+            java.util.concurrent.TimeoutException, InterruptedException {
         // Every daemon of ours names a bundle under root on its command line, whether or not it wrote shim.pid.
         List<ProcessHandle> daemons = ProcessHandle.allProcesses()
                 .filter(p -> p.pid() != ProcessHandle.current().pid() && commandLine(p.pid()).contains(root + "/"))
