@@ -36,8 +36,8 @@ public record GuestImage(Path kernel, Path initramfs, String kernelRelease) {
     }
 
     /**
-     * Where the manifest is: {@code $CAPSA_GUEST_MANIFEST} (only that, when set); else {@code build/guest-agent/} of the source tree the
-     * shim jar was built in; else the installed one.
+     * Where the manifest is: {@code $CAPSA_GUEST_MANIFEST} (only that, when set); else {@code build/guest-agent/}
+     * of the source tree the shim jar was built in; else the installed one.
      */
     public static Optional<Path> locate(Map<String, String> env) {
         Optional<Path> explicit = Optional.ofNullable(env.get(MANIFEST_ENV)).filter(s -> !s.isEmpty()).map(Path::of);

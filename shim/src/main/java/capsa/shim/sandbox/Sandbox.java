@@ -1,7 +1,6 @@
 package capsa.shim.sandbox;
 
 import capsa.proto.agent.CgroupStats;
-import capsa.proto.agent.Storage;
 import capsa.proto.oci.LinuxResources;
 import capsa.proto.oci.Mount;
 import capsa.shim.events.EventPublisher;
@@ -73,10 +72,11 @@ public final class Sandbox {
             SandboxLauncher launcher, EventPublisher events, Executor blocking, Clock clock) {
         SandboxVm vm = launcher.launch(id, share.dir());
         try {
-            vm.agent().createSandbox(id, hostname, sandboxStorages(), pidns).join();
+            vm.agent().createSandbox(id, hostname, SandboxStorages.all(), pidns).join();
         } catch (CompletionException e) {
             vm.close();
-            throw new TaskException.Unavailable("CreateSandbox in VM " + id + " failed: " + message(e), e);
+            throw new TaskException.Unavailable(
+                    "CreateSandbox in VM " + id + " failed: " + AgentCalls.message(e), e);
         }
         Sandbox s = new Sandbox(id, vm, share, events, blocking, clock);
         vm.exited().whenComplete((v, e) -> s.lifecycle.submit(() -> {
@@ -84,19 +84,6 @@ public final class Sandbox {
             return null;
         }));
         return s;
-    }
-
-    /** The 9p share where the guest finds container rootfs, and the sandbox's own shm (Kata's layout). */
-    static List<Storage> sandboxStorages() {
-        return List.of(
-                Storage.newBuilder().setDriver("9p").setSource(capsa.hypervisor.spec.SharedFs.KATA_TAG)
-                        .setFstype("9p").addOptions("trans=virtio").addOptions("version=9p2000.L")
-                        .addOptions("msize=262144").setMountPoint(GuestPaths.SHARED_CONTAINERS).setShared(true)
-                        .build(),
-                Storage.newBuilder().setDriver("ephemeral").setSource("shm").setFstype("tmpfs")
-                        .addOptions("noexec").addOptions("nosuid").addOptions("nodev").addOptions("mode=1777")
-                        .addOptions("size=67108864").setMountPoint(GuestPaths.SANDBOX_SHM).setShared(true)
-                        .build());
     }
 
     public String id() {
@@ -130,7 +117,7 @@ public final class Sandbox {
                 vm.agent().createContainer(t.id(), guest.spec(), guest.sandboxPidns()).join();
             } catch (IOException | RuntimeException e) {
                 undoCreate(t.id(), rootfs, mounted);
-                throw e instanceof CompletionException ce ? agentFailure("CreateContainer " + t.id(), ce)
+                throw e instanceof CompletionException ce ? AgentCalls.failure("CreateContainer " + t.id(), ce)
                         : e instanceof IOException io ? new TaskException.Internal(
                                 "cannot share the rootfs of " + t.id() + ": " + io.getMessage(), io)
                         : (RuntimeException) e;
@@ -172,13 +159,13 @@ public final class Sandbox {
             }
             requireVm();
             if (p.isInit()) {
-                call("StartContainer " + cid, vm.agent().startContainer(cid));
+                AgentCalls.call("StartContainer " + cid, vm.agent().startContainer(cid));
                 c.moveTo(new ContainerState.Running());
             } else {
                 if (!(c.init().state() instanceof ProcessState.Running)) {
                     throw new TaskException.FailedPrecondition("container " + cid + " is not running");
                 }
-                call("ExecProcess " + p.id(), vm.agent().execProcess(cid, p.id(),
+                AgentCalls.call("ExecProcess " + p.id(), vm.agent().execProcess(cid, p.id(),
                         rewriter.process(p.execSpec().orElseThrow())));
             }
             p.io(ProcessIo.start(p.stdio(), vm.agent(), cid, p.agentExecId(), blocking));
@@ -202,10 +189,11 @@ public final class Sandbox {
                         if (error != null) {
                             // A lost connection means the VM is going: onVmExit reports every process then, execs
                             // before init. Any other failure ends the process as lost.
-                            if (vmGone || connectionLost(error)) {
+                            if (vmGone || AgentCalls.connectionLost(error)) {
                                 return null;
                             }
-                            log.warn("WaitProcess {}/{} failed: {}", p.containerId(), p.id(), message(error));
+                            log.warn("WaitProcess {}/{} failed: {}", p.containerId(), p.id(),
+                                    AgentCalls.message(error));
                         }
                         exited(p, error == null ? status : VM_DIED_STATUS);
                         return null;
@@ -276,7 +264,7 @@ public final class Sandbox {
             }
             // An empty exec id makes the agent signal the container through runc (every process of it, as
             // containerd's kill of an init means); an exec is signalled by its own pid.
-            call("SignalProcess " + p.id(), vm.agent().signalProcess(cid, p.isInit() ? "" : p.agentExecId(),
+            AgentCalls.call("SignalProcess " + p.id(), vm.agent().signalProcess(cid, p.isInit() ? "" : p.agentExecId(),
                     signal));
             // A created init that is killed exits without ever starting: its exit still has to be reported.
             watchExit(p);
@@ -339,7 +327,7 @@ public final class Sandbox {
                     try {
                         vm.agent().removeContainer(cid, 10).join();
                     } catch (CompletionException x) {
-                        log.warn("RemoveContainer {}: {}", cid, message(x));
+                        log.warn("RemoveContainer {}: {}", cid, AgentCalls.message(x));
                     }
                 }
                 try {
@@ -362,7 +350,8 @@ public final class Sandbox {
 
     public CompletableFuture<Void> closeIo(String cid, String execId) {
         return lifecycle.submit(() -> process(container(cid), execId).io())
-                .thenCompose(io -> io.map(ProcessIo::closeStdin).orElseGet(() -> CompletableFuture.completedFuture(null)));
+                .thenCompose(io -> io.map(ProcessIo::closeStdin)
+                        .orElseGet(() -> CompletableFuture.completedFuture(null)));
     }
 
     public CompletableFuture<Void> resizePty(String cid, String execId, int width, int height) {
@@ -371,7 +360,7 @@ public final class Sandbox {
             if (!(p.state() instanceof ProcessState.Running)) {
                 throw new TaskException.FailedPrecondition("process " + p.id() + " is not running");
             }
-            call("TtyWinResize " + p.id(), vm.agent().resizeTty(cid, p.agentExecId(), height, width));
+            AgentCalls.call("TtyWinResize " + p.id(), vm.agent().resizeTty(cid, p.agentExecId(), height, width));
             return null;
         });
     }
@@ -380,7 +369,7 @@ public final class Sandbox {
         return lifecycle.submit(() -> {
             Container c = container(cid);
             requireState(c, ContainerState.Running.class, "running");
-            call("PauseContainer " + cid, vm.agent().pauseContainer(cid));
+            AgentCalls.call("PauseContainer " + cid, vm.agent().pauseContainer(cid));
             c.moveTo(new ContainerState.Paused());
             events.paused(cid);
             return null;
@@ -391,7 +380,7 @@ public final class Sandbox {
         return lifecycle.submit(() -> {
             Container c = container(cid);
             requireState(c, ContainerState.Paused.class, "paused");
-            call("ResumeContainer " + cid, vm.agent().resumeContainer(cid));
+            AgentCalls.call("ResumeContainer " + cid, vm.agent().resumeContainer(cid));
             c.moveTo(new ContainerState.Running());
             events.resumed(cid);
             return null;
@@ -404,7 +393,7 @@ public final class Sandbox {
             if (c.state() instanceof ContainerState.Stopped) {
                 throw new TaskException.FailedPrecondition("container " + cid + " is stopped");
             }
-            call("UpdateContainer " + cid, vm.agent().updateContainer(cid, rewriter.resources(resources)));
+            AgentCalls.call("UpdateContainer " + cid, vm.agent().updateContainer(cid, rewriter.resources(resources)));
             return null;
         });
     }
@@ -415,7 +404,7 @@ public final class Sandbox {
             if (c.state() instanceof ContainerState.Stopped) {
                 throw new TaskException.FailedPrecondition("container " + cid + " is stopped");
             }
-            return call("StatsContainer " + cid, vm.agent().statsContainer(cid));
+            return AgentCalls.call("StatsContainer " + cid, vm.agent().statsContainer(cid));
         });
     }
 
@@ -474,33 +463,5 @@ public final class Sandbox {
         if (vmGone) {
             throw new TaskException.Unavailable("the VM of sandbox " + id + " is gone", null);
         }
-    }
-
-    /** Waits for an agent call on the lifecycle thread; agent status codes pass through unchanged. */
-    private static <T> T call(String what, CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            throw agentFailure(what, e);
-        }
-    }
-
-    private static RuntimeException agentFailure(String what, CompletionException e) {
-        Throwable cause = e.getCause() == null ? e : e.getCause();
-        if (cause instanceof io.grpc.StatusRuntimeException sre) {
-            return new io.grpc.StatusRuntimeException(
-                    sre.getStatus().withDescription(what + ": " + sre.getStatus().getDescription()));
-        }
-        return cause instanceof RuntimeException re ? re : new TaskException.Internal(what + ": " + cause, cause);
-    }
-
-    private static boolean connectionLost(Throwable t) {
-        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-        return io.grpc.Status.fromThrowable(c).getCode() == io.grpc.Status.Code.UNAVAILABLE;
-    }
-
-    private static String message(Throwable t) {
-        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-        return c.getMessage() == null ? c.toString() : c.getMessage();
     }
 }

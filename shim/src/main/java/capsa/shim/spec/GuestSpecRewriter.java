@@ -94,6 +94,7 @@ public final class GuestSpecRewriter {
     }
 
     static boolean isBind(Mount m) {
-        return m.getType().equals("bind") || m.getOptionsList().contains("bind") || m.getOptionsList().contains("rbind");
+        return m.getType().equals("bind") || m.getOptionsList().contains("bind")
+                || m.getOptionsList().contains("rbind");
     }
 }
