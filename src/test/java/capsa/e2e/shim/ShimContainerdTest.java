@@ -76,6 +76,8 @@ class ShimContainerdTest {
             awaitTrue("socket removed", () -> !Files.exists(socket));
             assertThat(GroupLock.lockFileFor(socket)).doesNotExist();
             awaitTrue("bundle removed by containerd", () -> !Files.exists(bundle));
+            assertThat(Path.of("/run/capsa/sandboxes").resolve(id)).as("no sandbox dir of a failed Create")
+                    .doesNotExist();
             assertThat(containerd.logText()).as("the daemon logged into containerd's log through the FIFO")
                     .contains("msg=\"shim " + id + " serving default");
         } finally {

@@ -9,7 +9,7 @@ import capsa.hypervisor.spec.SharedFs;
 import capsa.hypervisor.spec.VmSpec;
 import capsa.shim.agent.GuestAgent;
 import capsa.shim.agent.TtrpcGuestAgent;
-import capsa.shim.rootfs.MountTable;
+import capsa.shim.rootfs.RunDirs;
 import capsa.ttrpc.client.TtrpcClient;
 import io.netty.channel.Channel;
 import java.io.IOException;
@@ -17,10 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,12 +73,15 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
                     .runtimeDir(dir.resolve("vm"))
                     .build();
         } catch (IOException | RuntimeException e) {
+            RunDirs.remove(dir.resolve("vm"));
             throw new TaskException.Unavailable("cannot prepare the VM of " + sandboxId + ": " + e.getMessage(), e);
         }
         Vm vm;
         try {
             vm = hypervisor.boot(spec);
         } catch (RuntimeException e) {
+            log.warn("sandbox {}: VM did not start; VMM log tail:\n{}", sandboxId, tail(spec.vmmLog()));
+            deleteLogs(dir);
             throw new TaskException.Unavailable("VM of " + sandboxId + " did not start: " + e.getMessage(), e);
         }
         int pid = readPid(spec.runtimeDir());
@@ -93,7 +94,18 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
         } catch (RuntimeException e) {
             log.warn("sandbox {}: agent unreachable; console tail:\n{}", sandboxId, tail(spec.consoleLog()));
             vm.close();
+            deleteLogs(dir);
             throw new TaskException.Unavailable("agent of " + sandboxId + " unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    /** The logs were copied into the shim log; the share (a sibling) is its owner's to remove. */
+    private static void deleteLogs(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve("console.log"));
+            Files.deleteIfExists(dir.resolve("vmm.log"));
+        } catch (IOException e) {
+            log.debug("cannot remove the logs in {}: {}", dir, e.getMessage());
         }
     }
 
@@ -168,19 +180,7 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
         public void close() {
             stop();
             log.debug("VM console tail:\n{}", tail(dir.resolve("console.log")));
-            try {
-                if (MountTable.anyMountUnder(dir.toRealPath().toString())) {
-                    log.warn("mounts remain under {}; leaving it", dir);
-                    return;
-                }
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            } catch (IOException e) {
-                log.warn("cannot remove {}: {}", dir, e.getMessage());
-            }
+            RunDirs.remove(dir);
         }
     }
 }

@@ -3,6 +3,7 @@ package capsa.shim.task;
 import capsa.proto.oci.Spec;
 import capsa.shim.events.EventPublisher;
 import capsa.shim.rootfs.Mounter;
+import capsa.shim.rootfs.RunDirs;
 import capsa.shim.rootfs.SandboxShare;
 import capsa.shim.sandbox.CreateTask;
 import capsa.shim.sandbox.Sandbox;
@@ -67,6 +68,8 @@ public final class SandboxHost {
                 } catch (IOException x) {
                     e.addSuppressed(x);
                 }
+                // The sandbox directory around the share: nothing of a failed boot may stay behind.
+                RunDirs.remove(shareDir.getParent());
                 throw e;
             }
         }

@@ -237,7 +237,7 @@ class TaskServiceTest {
 
         launcher.agentUnreachable = true;
         assertThat(Rpc.code(service::create, create("c1", bundle))).isEqualTo(Code.UNAVAILABLE);
-        assertThat(Files.exists(tmp.resolve("run/sb1/shared"))).isFalse();
+        assertThat(Files.exists(tmp.resolve("run/sb1"))).isFalse();
         assertThat(mounter.calls).noneMatch(c -> c.startsWith("mount"));
     }
 
