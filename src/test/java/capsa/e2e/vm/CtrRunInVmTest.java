@@ -172,6 +172,17 @@ class CtrRunInVmTest {
         return "'" + arg.replace("'", "'\\''") + "'";
     }
 
+    @Test
+    void ctrRunWithATerminalGetsAPtyAndItsSize() throws Exception {
+        // ctr -t needs a terminal of its own: script(1) gives it one, sized 40x100 through stty first.
+        List<String> ctr = containerd.ctrCommand("run", "-t", "--rm", "--runtime", CapsaShimBinary.RUNTIME, image,
+                id("c9"), "sh", "-c", "tty; stty size");
+        String inner = "stty rows 40 cols 100; " + String.join(" ", ctr.stream().map(CtrRunInVmTest::quote).toList());
+        CommandResult run = Commands.run(CTR, List.of("script", "-qec", inner, "/dev/null"));
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(run.stdout()).as(run.describe()).contains("/dev/pts/").contains("40 100");
+    }
+
     private static List<Long> processesNaming(String text) {
         return ProcessHandle.allProcesses().filter(p -> cmdline(p.pid()).contains(text)).map(ProcessHandle::pid)
                 .toList();
