@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Capsa's main job, runnable on a fresh Debian 12 machine as root.
 #
-# Stage 1 (today): set the machine up, build, then run the ttrpc interop demo — a private containerd and a
-# containerd-shim-runc-v2 (real Go peers) talking to Capsa's Java ttrpc client. Later stages replace run_demo
-# with "start a container in a VM"; setup and build stay.
+# Sets the machine up, builds Capsa and the guest image (kernel + initramfs with capsa-agent), then runs a busybox
+# container in its own VM through `ctr` and a private containerd that has containerd-shim-capsa-v2 on its PATH,
+# printing the container's output and the guest kernel release (which differs from the host's).
+# `scripts/demo.sh interop` runs the earlier ttrpc interop demo instead.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -21,13 +22,30 @@ build() {
     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test
 }
 
-run_demo() {
+guest_image() {
+  say "Building the guest image with capsa-agent (guest/build-agent-image.sh -> build/guest-agent)"
+  guest/build-agent-image.sh
+}
+
+run_interop() {
   say "ttrpc interop demo: Capsa's Java ttrpc client against containerd and containerd-shim-runc-v2"
   local cp
   cp="src/test/target/test-classes:$(cat src/test/target/classpath.txt)"
   java -Dcapsa.e2e.log=WARN -cp "$cp" capsa.e2e.demo.TtrpcInteropDemo
 }
 
+run_demo() {
+  say "A busybox container in a VM: ctr run --runtime io.containerd.capsa.v2 (QEMU TCG, agent in the guest)"
+  local cp
+  cp="src/test/target/test-classes:$(cat src/test/target/classpath.txt)"
+  java -Dcapsa.e2e.log=WARN -cp "$cp" capsa.e2e.demo.CtrRunInVmDemo build/guest-agent/manifest.properties
+}
+
 setup
 build
-run_demo
+if [ "${1:-}" = interop ]; then
+  run_interop
+else
+  guest_image
+  run_demo
+fi

@@ -1,7 +1,6 @@
 package capsa.shim;
 
 import capsa.shim.daemon.DaemonLogging;
-import capsa.shim.daemon.PlaceholderTaskService;
 import capsa.shim.daemon.ShimDaemon;
 import capsa.shim.manager.DaemonSpawner;
 import capsa.shim.manager.DaemonSpec;
@@ -78,7 +77,7 @@ public final class ShimMain {
     private static int serve(DaemonSpec spec) throws Exception {
         DaemonLogging logging = DaemonLogging.toFifo(spec.bundle().resolve("log"), spec.groupId(), spec.debug(),
                 new DefaultThreadFactory("log-fifo", true));
-        ShimDaemon daemon = new ShimDaemon(spec, PlaceholderTaskService.FACTORY);
+        ShimDaemon daemon = new ShimDaemon(spec, new capsa.shim.task.CapsaTaskServiceFactory(System.getenv()));
         daemon.shutdownService().registerCallback("flush logs", logging::close);
         // SIGTERM (or SIGINT) asks for the same orderly shutdown as the Task service's Shutdown, and holds the JVM
         // until the clean-up ran on the main thread.

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * containerd 1.6 runs our binary: {@code start} through the launcher found on containerd's PATH, a ttrpc
- * connection to the daemon, Create answered {@code Unimplemented} by the placeholder Task service, then
+ * connection to the daemon, Create failing (no guest image configured) before any VM exists, then
  * containerd's own clean-up (Shutdown, {@code delete}) — after which nothing of ours may be left.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,7 +40,10 @@ class ShimContainerdTest {
     @BeforeAll
     void start() throws Exception {
         shim = CapsaShimBinary.install();
-        containerd = PrivateContainerd.start(ContainerdConfig.plain().withEnv(shim.containerdEnv()));
+        java.util.Map<String, String> env = new java.util.HashMap<>(shim.containerdEnv());
+        // No guest image: Create must fail before any VM exists, and cleanly.
+        env.put("CAPSA_GUEST_MANIFEST", "/nonexistent/capsa/manifest.properties");
+        containerd = PrivateContainerd.start(ContainerdConfig.plain().withEnv(env));
         image = BusyboxOciImage.importInto(containerd, "default");
     }
 
@@ -56,7 +59,7 @@ class ShimContainerdTest {
     }
 
     @Test
-    void ctrRunFailsCleanlyOnThePlaceholderAndContainerdCleansUpThroughDelete() throws Exception {
+    void ctrRunFailsCleanlyWithoutAGuestImageAndContainerdCleansUpThroughDelete() throws Exception {
         String id = "c1";
         Path socket = ShimSocketAddress.of(containerd.grpcSocket().toString(), "default", id).socketPath();
         Path bundle = containerd.dir().resolve("state/io.containerd.runtime.v2.task/default").resolve(id);
@@ -65,8 +68,8 @@ class ShimContainerdTest {
                 "true");
         try {
             assertThat(run.exitCode()).as(run.describe()).isNotZero();
-            // grpc's UNIMPLEMENTED reached containerd as errdefs' "not implemented", naming the RPC.
-            assertThat(run.stderr()).as(run.describe()).contains("not implemented").contains("Create");
+            // The Task service's UNAVAILABLE reached ctr with its reason.
+            assertThat(run.stderr()).as(run.describe()).contains("no guest image");
             assertThat(run.stderr()).as("start worked: the failure is the Create RPC, not the shim binary")
                     .doesNotContain("failed to start shim");
 
@@ -74,6 +77,8 @@ class ShimContainerdTest {
             awaitTrue("socket removed", () -> !Files.exists(socket));
             assertThat(GroupLock.lockFileFor(socket)).doesNotExist();
             awaitTrue("bundle removed by containerd", () -> !Files.exists(bundle));
+            assertThat(Path.of("/run/capsa/sandboxes").resolve(id)).as("no sandbox dir of a failed Create")
+                    .doesNotExist();
             assertThat(containerd.logText()).as("the daemon logged into containerd's log through the FIFO")
                     .contains("msg=\"shim " + id + " serving default");
         } finally {

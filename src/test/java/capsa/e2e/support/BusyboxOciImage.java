@@ -32,7 +32,7 @@ public final class BusyboxOciImage {
                 Files.createDirectories(rootfs.resolve(d));
             }
             Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
-            for (String applet : List.of("sh", "ls", "cat", "echo", "sleep", "true")) {
+            for (String applet : List.of("sh", "ls", "cat", "echo", "sleep", "true", "uname", "hostname", "env", "stty", "tty")) {
                 Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
             }
             run(dir, "umoci", "repack", "--image", "layout:latest", "bundle");

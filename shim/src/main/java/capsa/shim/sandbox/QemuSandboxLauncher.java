@@ -1,0 +1,186 @@
+package capsa.shim.sandbox;
+
+import capsa.hypervisor.Hypervisor;
+import capsa.hypervisor.Vm;
+import capsa.hypervisor.qemu.QemuPaths;
+import capsa.hypervisor.spec.BootSource;
+import capsa.hypervisor.spec.DataSize;
+import capsa.hypervisor.spec.SharedFs;
+import capsa.hypervisor.spec.VmSpec;
+import capsa.shim.agent.GuestAgent;
+import capsa.shim.agent.TtrpcGuestAgent;
+import capsa.shim.rootfs.RunDirs;
+import capsa.ttrpc.client.TtrpcClient;
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Boots a sandbox VM with a {@link Hypervisor} (QEMU microvm, virtio-serial agent channel, the share over 9p) and
+ * connects to its agent. Per sandbox it uses {@code <runRoot>/<sid>/}: {@code vm/} (QEMU's sockets and pidfile),
+ * {@code console.log}, {@code vmm.log}; the directory goes with the VM.
+ */
+public final class QemuSandboxLauncher implements SandboxLauncher {
+
+    private static final Logger log = LoggerFactory.getLogger(QemuSandboxLauncher.class);
+
+    /**
+     * @param agentTimeout how long boot + agent start may take (TCG on a loaded host: generous)
+     */
+    public record Settings(GuestImage image, int vcpus, DataSize memory, Duration agentTimeout,
+            Duration controlTimeout) {}
+
+    private final Hypervisor hypervisor;
+    private final Settings settings;
+    private final Path runRoot;
+    private final Executor callbacks;
+
+    public QemuSandboxLauncher(Hypervisor hypervisor, Settings settings, Path runRoot, Executor callbacks) {
+        this.hypervisor = hypervisor;
+        this.settings = settings;
+        this.runRoot = runRoot;
+        this.callbacks = callbacks;
+    }
+
+    /** The per-sandbox directory (the share lives in {@code shared/} below it). */
+    public Path sandboxDir(String sandboxId) {
+        return runRoot.resolve(sandboxId);
+    }
+
+    @Override
+    public SandboxVm launch(String sandboxId, Path shareDir) {
+        Path dir = sandboxDir(sandboxId);
+        VmSpec spec;
+        try {
+            Files.createDirectories(dir);
+            spec = VmSpec.builder()
+                    .id(vmId(sandboxId))
+                    .vcpus(settings.vcpus())
+                    .memory(settings.memory())
+                    .boot(new BootSource.Initrd(settings.image().kernel(), settings.image().initramfs()))
+                    .sharedFs(new SharedFs.NineP(SharedFs.KATA_TAG, shareDir))
+                    // The agent listens where this VM has a channel: virtio-serial only (no vsock device here).
+                    .kernelParam("agent.channel=serial")
+                    .consoleLog(dir.resolve("console.log"))
+                    .vmmLog(dir.resolve("vmm.log"))
+                    .runtimeDir(dir.resolve("vm"))
+                    .build();
+        } catch (IOException | RuntimeException e) {
+            RunDirs.remove(dir.resolve("vm"));
+            throw new TaskException.Unavailable("cannot prepare the VM of " + sandboxId + ": " + e.getMessage(), e);
+        }
+        Vm vm;
+        try {
+            vm = hypervisor.boot(spec);
+        } catch (RuntimeException e) {
+            log.warn("sandbox {}: VM did not start; VMM log tail:\n{}", sandboxId, tail(spec.vmmLog()));
+            deleteLogs(dir);
+            throw new TaskException.Unavailable("VM of " + sandboxId + " did not start: " + e.getMessage(), e);
+        }
+        int pid = readPid(spec.runtimeDir());
+        try {
+            Channel ch = vm.connectAgent(settings.agentTimeout()).join();
+            TtrpcClient client = TtrpcClient.over(ch, callbacks);
+            log.info("sandbox {}: VM pid {} agent ready ({})", sandboxId, pid, vm.timeline().describe());
+            return new QemuSandboxVm(vm, new TtrpcGuestAgent(client, settings.controlTimeout()), pid,
+                    settings.image().kernelRelease(), dir);
+        } catch (RuntimeException e) {
+            log.warn("sandbox {}: agent unreachable; console tail:\n{}", sandboxId, tail(spec.consoleLog()));
+            vm.close();
+            deleteLogs(dir);
+            throw new TaskException.Unavailable("agent of " + sandboxId + " unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    /** The logs were copied into the shim log; the share (a sibling) is its owner's to remove. */
+    private static void deleteLogs(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve("console.log"));
+            Files.deleteIfExists(dir.resolve("vmm.log"));
+        } catch (IOException e) {
+            log.debug("cannot remove the logs in {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /** VM ids are at most 64 characters of a safe alphabet; sandbox ids usually are already. */
+    static String vmId(String sandboxId) {
+        String s = sandboxId.replaceAll("[^A-Za-z0-9_.-]", "_");
+        return s.length() > 64 ? s.substring(0, 64) : s;
+    }
+
+    private static int readPid(Path runtimeDir) {
+        try {
+            return Integer.parseInt(Files.readString(new QemuPaths(runtimeDir).pidFile(), StandardCharsets.US_ASCII)
+                    .trim());
+        } catch (IOException | NumberFormatException e) {
+            return (int) ProcessHandle.current().pid();
+        }
+    }
+
+    static String tail(Path file) {
+        try {
+            String s = Files.readString(file, StandardCharsets.ISO_8859_1);
+            return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
+        } catch (IOException e) {
+            return "(no console log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static final class QemuSandboxVm implements SandboxVm {
+        private final Vm vm;
+        private final GuestAgent agent;
+        private final int pid;
+        private final String kernelRelease;
+        private final Path dir;
+        private final CompletableFuture<Void> exited;
+
+        QemuSandboxVm(Vm vm, GuestAgent agent, int pid, String kernelRelease, Path dir) {
+            this.vm = vm;
+            this.agent = agent;
+            this.pid = pid;
+            this.kernelRelease = kernelRelease;
+            this.dir = dir;
+            this.exited = vm.exit().thenApply(e -> null);
+        }
+
+        @Override
+        public GuestAgent agent() {
+            return agent;
+        }
+
+        @Override
+        public int pid() {
+            return pid;
+        }
+
+        @Override
+        public String guestKernelRelease() {
+            return kernelRelease;
+        }
+
+        @Override
+        public CompletableFuture<Void> exited() {
+            return exited;
+        }
+
+        @Override
+        public void stop() {
+            agent.close();
+            vm.close();
+        }
+
+        @Override
+        public void close() {
+            stop();
+            log.debug("VM console tail:\n{}", tail(dir.resolve("console.log")));
+            RunDirs.remove(dir);
+        }
+    }
+}

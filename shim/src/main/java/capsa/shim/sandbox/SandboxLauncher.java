@@ -1,0 +1,15 @@
+package capsa.shim.sandbox;
+
+import java.nio.file.Path;
+
+/** Boots the VM of a new sandbox, with {@code shareDir} exported as the {@code kataShared} 9p tag. */
+@FunctionalInterface
+public interface SandboxLauncher {
+
+    /**
+     * Blocking: returns once the agent answers.
+     *
+     * @throws TaskException.Unavailable when the VM or agent did not come up (nothing is left running)
+     */
+    SandboxVm launch(String sandboxId, Path shareDir);
+}

@@ -1,0 +1,70 @@
+package capsa.shim.task;
+
+import capsa.hypervisor.qemu.HostFacts;
+import capsa.hypervisor.qemu.QemuConfig;
+import capsa.hypervisor.qemu.QemuHypervisor;
+import capsa.hypervisor.spec.DataSize;
+import capsa.shim.daemon.TaskServiceContext;
+import capsa.shim.daemon.TaskServiceFactory;
+import capsa.shim.rootfs.LinuxMounter;
+import capsa.shim.sandbox.GuestImage;
+import capsa.shim.sandbox.QemuSandboxLauncher;
+import capsa.shim.sandbox.SandboxLauncher;
+import capsa.shim.sandbox.TaskException;
+import capsa.shim.spec.OciSpecReader;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.BindableService;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Wires the real Task service: QEMU (microvm, TCG when there is no KVM), the guest image from its manifest, one
+ * sandbox under {@code /run/capsa/sandboxes/<group id>/}, mount(2) for the rootfs.
+ */
+public final class CapsaTaskServiceFactory implements TaskServiceFactory {
+
+    /** Per-sandbox directories (share, VM sockets, logs). */
+    public static final Path RUN_ROOT = Path.of("/run/capsa/sandboxes");
+
+    private final Map<String, String> env;
+
+    public CapsaTaskServiceFactory(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public BindableService create(TaskServiceContext context) {
+        ObjectMapper mapper = new ObjectMapper();
+        Path runRoot = Optional.ofNullable(env.get("CAPSA_RUN_ROOT")).map(Path::of).orElse(RUN_ROOT);
+        String sid = context.spec().groupId();
+        SandboxLauncher launcher = (id, share) -> {
+            GuestImage image = guestImage();
+            QemuConfig qemu = QemuConfig.defaults();
+            QemuHypervisor hypervisor = new QemuHypervisor(qemu, context.transport().eventLoopGroup(),
+                    HostFacts.probe(qemu.binary()), mapper, Optional.empty());
+            var settings = new QemuSandboxLauncher.Settings(image, 1, DataSize.mebibytes(512),
+                    Duration.ofSeconds(180), Duration.ofSeconds(60));
+            return new QemuSandboxLauncher(hypervisor, settings, runRoot, context.blockingExecutor())
+                    .launch(id, share);
+        };
+        SandboxHost host = new SandboxHost(sid, runRoot.resolve(sid).resolve("shared"), new LinuxMounter(),
+                launcher, context.events(), context.blockingExecutor(), Clock.systemUTC());
+        // SIGTERM or any other way out: never leave a VM or a mount behind.
+        context.shutdown().registerCallback("stop sandbox " + sid, () -> host.stopIfEmpty(true).join());
+        return new TaskService(host, new TaskRequests(new OciSpecReader(mapper)), context.shutdown());
+    }
+
+    private GuestImage guestImage() {
+        Path manifest = GuestImage.locate(env).orElseThrow(() -> new TaskException.Unavailable(
+                "no guest image: set " + GuestImage.MANIFEST_ENV + " or build build/guest-agent", null));
+        try {
+            return GuestImage.load(manifest);
+        } catch (IOException e) {
+            throw new TaskException.Unavailable("cannot read guest manifest " + manifest + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package capsa.shim.task;
+
+import capsa.proto.containerd.task.v2.CreateTaskRequest;
+import capsa.proto.containerd.task.v2.ExecProcessRequest;
+import capsa.proto.containerd.types.Mount;
+import capsa.proto.oci.LinuxResources;
+import capsa.proto.oci.Spec;
+import capsa.proto.util.AnyCodec;
+import capsa.proto.util.UnexpectedTypeUrlException;
+import capsa.shim.io.StdioPaths;
+import capsa.shim.rootfs.RootfsMount;
+import capsa.shim.sandbox.CreateTask;
+import capsa.shim.sandbox.ExecTask;
+import capsa.shim.sandbox.TaskException;
+import capsa.shim.spec.OciSpecReader;
+import com.google.protobuf.Any;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Protobuf requests → records, at the edge. */
+final class TaskRequests {
+
+    static final String PROCESS_URL = "types.containerd.io/opencontainers/runtime-spec/1/Process";
+    static final String RESOURCES_URL = "types.containerd.io/opencontainers/runtime-spec/1/LinuxResources";
+
+    private final OciSpecReader reader;
+
+    TaskRequests(OciSpecReader reader) {
+        this.reader = reader;
+    }
+
+    CreateTask create(CreateTaskRequest r) {
+        if (r.getId().isEmpty() || r.getBundle().isEmpty()) {
+            throw new TaskException.InvalidArgument("Create needs an id and a bundle", null);
+        }
+        if (!r.getCheckpoint().isEmpty()) {
+            throw new UnsupportedOperationException("restore from a checkpoint is not supported");
+        }
+        Path bundle = Path.of(r.getBundle());
+        Spec spec = reader.readSpec(bundle.resolve("config.json"));
+        List<RootfsMount> rootfs = r.getRootfsList().stream().map(TaskRequests::mount).toList();
+        return new CreateTask(r.getId(), bundle, rootfs,
+                new StdioPaths(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()), spec);
+    }
+
+    private static RootfsMount mount(Mount m) {
+        return new RootfsMount(m.getType(), m.getSource(), m.getOptionsList());
+    }
+
+    ExecTask exec(ExecProcessRequest r) {
+        if (r.getExecId().isEmpty()) {
+            throw new TaskException.InvalidArgument("Exec needs an exec id", null);
+        }
+        return new ExecTask(r.getId(), r.getExecId(),
+                new StdioPaths(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()),
+                reader.process(json(r.getSpec(), PROCESS_URL)));
+    }
+
+    LinuxResources resources(Any any) {
+        return reader.resources(json(any, RESOURCES_URL));
+    }
+
+    private static String json(Any any, String url) {
+        try {
+            return AnyCodec.unpackJson(any, url);
+        } catch (UnexpectedTypeUrlException e) {
+            throw new TaskException.InvalidArgument(e.getMessage(), e);
+        }
+    }
+}
