@@ -14,15 +14,21 @@ import java.util.concurrent.TimeUnit;
  * agent module is packaged before this module's tests run, so the jar is there; a run of this module alone needs
  * {@code mvn -pl agent -am package -DskipTests} first. Fails (never skips) when the image cannot be built.
  */
-record AgentGuestImage(Path vmlinux, Path initramfs, Properties manifest) {
+public record AgentGuestImage(Path vmlinux, Path initramfs, Properties manifest) {
 
   private static AgentGuestImage cached;
 
-  static synchronized AgentGuestImage get() {
+  /** The image, built on first use in this JVM (a few seconds when nothing changed). */
+  public static synchronized AgentGuestImage get() {
     if (cached == null) {
       cached = build();
     }
     return cached;
+  }
+
+  /** Where the image's manifest is (what the shim reads through {@code CAPSA_GUEST_MANIFEST}). */
+  public Path manifestFile() {
+    return repoRoot().resolve("build/guest-agent/manifest.properties");
   }
 
   private static AgentGuestImage build() {

@@ -1,31 +1,17 @@
 package capsa.e2e.vm;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
+import capsa.e2e.guest.AgentGuestImage;
 import java.nio.file.Path;
-import java.util.Properties;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * The guest image with the agent ({@code build/guest-agent}, built by the guest build with the agent overlay); the
- * tests need it and say so instead of failing obscurely when it was not built.
+ * The guest image with the agent ({@code build/guest-agent}), built on demand by {@link AgentGuestImage} from the
+ * agent jar the reactor build packaged.
  */
 record GuestImageFixture(Path manifest, String kernelRelease) {
 
-    static GuestImageFixture require() throws IOException {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("shim/bin"))) {
-            dir = dir.getParent();
-        }
-        Path manifest = Path.of(System.getProperty("capsa.guest.manifest",
-                dir == null ? "build/guest-agent/manifest.properties"
-                        : dir.resolve("build/guest-agent/manifest.properties").toString()));
-        Assumptions.assumeTrue(Files.isReadable(manifest), "no guest image with the agent at " + manifest);
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(manifest)) {
-            p.load(r);
-        }
-        return new GuestImageFixture(manifest, p.getProperty("kernelRelease"));
+    /** Builds the image if needed (never skips: a missing image is a failure of the build, not of this test). */
+    static GuestImageFixture require() {
+        AgentGuestImage image = AgentGuestImage.get();
+        return new GuestImageFixture(image.manifestFile(), image.manifest().getProperty("kernelRelease"));
     }
 }
