@@ -1,6 +1,6 @@
 package capsa.e2e.demo;
 
-import capsa.e2e.support.BusyboxOciImage;
+import capsa.e2e.support.BusyboxImage;
 import capsa.e2e.support.CapsaShimBinary;
 import capsa.e2e.support.CommandResult;
 import capsa.e2e.support.Commands;
@@ -37,7 +37,7 @@ public final class CtrRunInVmDemo {
             Map<String, String> env = new HashMap<>(shim.containerdEnv());
             env.put("CAPSA_GUEST_MANIFEST", manifest.toString());
             try (PrivateContainerd containerd = PrivateContainerd.start(ContainerdConfig.plain().withEnv(env))) {
-                String image = BusyboxOciImage.importInto(containerd, "default");
+                String image = BusyboxImage.buildAndImport(containerd, "default");
                 out.println("containerd " + containerd.grpcSocket() + ", image " + image);
 
                 long t0 = System.nanoTime();

@@ -2,7 +2,7 @@ package capsa.e2e.shim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import capsa.e2e.support.BusyboxOciImage;
+import capsa.e2e.support.BusyboxImage;
 import capsa.e2e.support.CapsaShimBinary;
 import capsa.e2e.support.CommandResult;
 import capsa.e2e.support.ContainerdConfig;
@@ -44,7 +44,7 @@ class ShimContainerdTest {
         // No guest image: Create must fail before any VM exists, and cleanly.
         env.put("CAPSA_GUEST_MANIFEST", "/nonexistent/capsa/manifest.properties");
         containerd = PrivateContainerd.start(ContainerdConfig.plain().withEnv(env));
-        image = BusyboxOciImage.importInto(containerd, "default");
+        image = BusyboxImage.buildAndImport(containerd, "default");
     }
 
     @AfterAll

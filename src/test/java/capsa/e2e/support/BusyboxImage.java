@@ -122,6 +122,14 @@ public final class BusyboxImage implements AutoCloseable {
     }
 
     /** Imports the busybox image into {@code namespace} as {@value #REF}. */
+    /** Builds the image, imports it into {@code namespace} and removes the build dir; returns {@link #REF}. */
+    public static String buildAndImport(PrivateContainerd containerd, String namespace) {
+        try (BusyboxImage image = build()) {
+            image.importInto(containerd, namespace);
+        }
+        return REF;
+    }
+
     public void importInto(PrivateContainerd containerd, String namespace) {
         containerd.ctr(STEP_TIMEOUT, "-n", namespace, "images", "import", "--base-name", "docker.io/local/busybox",
                 busyboxArchive().toString()).requireSuccess();

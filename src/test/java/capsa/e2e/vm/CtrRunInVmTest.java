@@ -2,7 +2,7 @@ package capsa.e2e.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import capsa.e2e.support.BusyboxOciImage;
+import capsa.e2e.support.BusyboxImage;
 import capsa.e2e.support.CapsaShimBinary;
 import capsa.e2e.support.CommandResult;
 import capsa.e2e.support.Commands;
@@ -49,7 +49,7 @@ class CtrRunInVmTest {
         Map<String, String> env = new HashMap<>(shim.containerdEnv());
         env.put("CAPSA_GUEST_MANIFEST", guest.manifest().toString());
         containerd = PrivateContainerd.start(ContainerdConfig.plain().withEnv(env));
-        image = BusyboxOciImage.importInto(containerd, "default");
+        image = BusyboxImage.buildAndImport(containerd, "default");
     }
 
     @AfterAll
