@@ -53,6 +53,11 @@ final class TaskRequests {
         }
         Path bundle = Path.of(r.getBundle());
         Spec spec = reader.readSpec(bundle.resolve("config.json"));
+        if (!spec.hasProcess() || spec.getProcess().getArgsCount() == 0) {
+            // runc in the guest would refuse it too, but only after a VM booted for nothing.
+            throw new TaskException.InvalidArgument("config.json of " + r.getId()
+                    + " has no process.args (a non-empty array of strings): nothing to run", null);
+        }
         List<RootfsMount> rootfs = r.getRootfsList().stream().map(TaskRequests::mount).toList();
         return new CreateTask(r.getId(), bundle, rootfs,
                 new StdioPaths(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()), spec);

@@ -15,8 +15,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Create's runtime options: the types containerd sends for a VM runtime pass, anything else is InvalidArgument. */
-class TaskRequestsOptionsTest {
+/**
+ * Create is checked at the edge: runtime options of the types containerd sends for a VM runtime pass, anything else
+ * is InvalidArgument; so is a spec without process args (it could never run, and a VM would boot for nothing).
+ */
+class TaskRequestsValidationTest {
 
     @TempDir
     Path bundle;
@@ -49,5 +52,16 @@ class TaskRequestsOptionsTest {
                 .setValue(ByteString.copyFromUtf8("x"))).build();
         assertThatThrownBy(() -> requests.create(r)).isInstanceOf(TaskException.InvalidArgument.class)
                 .hasMessageContaining("unknown runtime options type example.com/acme.v1.Options");
+    }
+
+    @Test
+    void aSpecWithoutProcessArgsIsInvalidArgument() throws Exception {
+        for (String spec : new String[] {"{\"ociVersion\":\"1.0.2\"}",
+                "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":\"true\",\"cwd\":\"/\"}}",
+                "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[],\"cwd\":\"/\"}}"}) {
+            Files.writeString(bundle.resolve("config.json"), spec);
+            assertThatThrownBy(() -> requests.create(create().build())).as(spec)
+                    .isInstanceOf(TaskException.InvalidArgument.class).hasMessageContaining("no process.args");
+        }
     }
 }
