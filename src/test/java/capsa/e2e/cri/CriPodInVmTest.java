@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * crictl's flows through containerd 1.6's CRI plugin with the {@code capsa} handler: one host-network pod whose
- * pause container boots the VM and whose containers join it (one VM for the whole class, under TCG). The methods
+ * pause container boots the VM and whose containers join it (one TCG VM for the pod). The methods
  * share that pod and run in order: one VM for both containers (same guest boot id), ExecSync, exit codes and the CRI
  * log, ContainerStats, an OOM kill that CRI reports as {@code OOMKilled} (the shim's TaskOOM). A second pod (the
  * class's second and last VM) shares its pid namespace among its containers. The last method stops
