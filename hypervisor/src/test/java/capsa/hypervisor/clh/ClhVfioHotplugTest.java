@@ -52,6 +52,8 @@ class ClhVfioHotplugTest {
         .build();
     EpollEventLoopGroup group = new EpollEventLoopGroup(1);
     try (Vm vm = new CloudHypervisor(target.config(), group).boot(spec)) {
+      // The cold-plugged GPU, found in vm.info's device tree (the stand-in puts it after the 0 disks and 0 fs: slot 1).
+      assertThat(vm.guestPciPath("vfio20-0")).hasToString("01");
       GuestPciPath path = vm.hotplug(later.devices().get(0));
       assertThat(path.slots()).hasSize(1);
       vm.unplug("vfio21-0");
