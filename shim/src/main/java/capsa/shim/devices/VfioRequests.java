@@ -32,13 +32,20 @@ public final class VfioRequests {
     this.settings = settings;
   }
 
-  /** Groups named by device nodes and CDI annotations, in order of appearance. */
+  /**
+   * Groups named by device nodes and CDI annotations, in order of appearance. With passthrough disabled CDI
+   * annotations are not looked at: they may name devices for other runtimes, and a {@code /dev/vfio} node in the spec
+   * is enough to refuse the pod.
+   */
   public Set<Integer> explicitGroups(Spec spec) {
     Set<Integer> groups = new LinkedHashSet<>();
     if (spec.hasLinux()) {
       for (LinuxDevice d : spec.getLinux().getDevicesList()) {
         addNode(d.getPath(), groups);
       }
+    }
+    if (!settings.enabled()) {
+      return groups;
     }
     List<String> cdiNames = new ArrayList<>();
     spec.getAnnotationsMap().entrySet().stream().filter(e -> e.getKey().startsWith(CDI_ANNOTATION_PREFIX))
