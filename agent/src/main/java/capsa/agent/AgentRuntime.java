@@ -4,6 +4,7 @@ import capsa.agent.cgroup.CgroupStatsReader;
 import capsa.agent.cgroup.OomWatcher;
 import capsa.agent.container.ContainerManager;
 import capsa.agent.container.ContainerRegistry;
+import capsa.agent.device.DeviceService;
 import capsa.agent.container.ContainerSettings;
 import capsa.agent.proc.ProcessLauncher;
 import capsa.agent.rpc.AgentServiceHandler;
@@ -112,7 +113,10 @@ public final class AgentRuntime implements AutoCloseable {
             oom,
             new GuestResources(p.paths().sysfs()),
             p.system(),
-            AgentServiceHandler.details(VERSION, ProcessHandle.current().pid() == 1, storages.drivers()));
+            AgentServiceHandler.details(VERSION, ProcessHandle.current().pid() == 1, storages.drivers()),
+            // The shim calls CreateContainer right after a hot-plug returns; the guest's pciehp needs a moment (more
+            // under TCG). Kata's agent.hotplug_timeout default is 3 s; GPUs get more room.
+            new DeviceService(p.paths().sysfs(), Duration.ofSeconds(30)));
     transport = TtrpcTransport.create(1, 32, 256);
     server =
         TtrpcServer.builder(transport)

@@ -7,6 +7,7 @@ import capsa.agent.cgroup.OomWatcher;
 import capsa.agent.container.Container;
 import capsa.agent.container.ContainerManager;
 import capsa.agent.container.CreateRequest;
+import capsa.agent.device.DeviceService;
 import capsa.agent.io.ProcessIo;
 import capsa.agent.sandbox.GuestResources;
 import capsa.agent.sandbox.Sandbox;
@@ -41,6 +42,7 @@ import capsa.proto.agent.WaitProcessRequest;
 import capsa.proto.agent.WaitProcessResponse;
 import capsa.proto.agent.WriteStreamRequest;
 import capsa.proto.agent.WriteStreamResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import io.grpc.stub.StreamObserver;
@@ -66,6 +68,7 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
   private final GuestResources resources;
   private final SystemControl system;
   private final AgentDetails details;
+  private final DeviceService devices;
 
   public AgentServiceHandler(
       Sandbox sandbox,
@@ -75,7 +78,8 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
       OomWatcher oom,
       GuestResources resources,
       SystemControl system,
-      AgentDetails details) {
+      AgentDetails details,
+      DeviceService devices) {
     this.sandbox = sandbox;
     this.containers = containers;
     this.oci = oci;
@@ -84,6 +88,7 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
     this.resources = resources;
     this.system = system;
     this.details = details;
+    this.devices = devices;
   }
 
   // ---------------------------------------------------------------- sandbox
@@ -189,9 +194,11 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
             throw new AgentException.InvalidArgument(
                 "exec id " + req.getExecId() + " of an init process must equal the container id");
           }
+          ObjectNode spec = oci.spec(req.getOCI());
+          // Devices first: a VFIO function must be there (and the spec name its guest node) before runc runs.
+          devices.attach(req.getContainerId(), ProtoRecords.devices(req.getDevicesList()), spec);
           containers.create(
-              new CreateRequest(
-                  req.getContainerId(), oci.spec(req.getOCI()), ProtoRecords.storages(req.getStoragesList())),
+              new CreateRequest(req.getContainerId(), spec, ProtoRecords.storages(req.getStoragesList())),
               sandbox.pidNamespace(req.getSandboxPidns()));
           return EMPTY;
         });

@@ -4,11 +4,17 @@ import capsa.hypervisor.Hypervisor;
 import capsa.hypervisor.Vm;
 import capsa.hypervisor.qemu.QemuPaths;
 import capsa.hypervisor.spec.BootSource;
+import capsa.hypervisor.pci.PassthroughPlan;
 import capsa.hypervisor.spec.DataSize;
+import capsa.hypervisor.spec.MachineType;
 import capsa.hypervisor.spec.SharedFs;
 import capsa.hypervisor.spec.VmSpec;
 import capsa.shim.agent.GuestAgent;
 import capsa.shim.agent.TtrpcGuestAgent;
+import capsa.shim.devices.ContainerDevices;
+import capsa.shim.devices.DeviceSettings;
+import capsa.shim.devices.VfioDevices;
+import capsa.shim.devices.VfioVm;
 import capsa.shim.rootfs.RunDirs;
 import capsa.ttrpc.client.TtrpcClient;
 import io.netty.channel.Channel;
@@ -41,12 +47,20 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
     private final Settings settings;
     private final Path runRoot;
     private final Executor callbacks;
+    private final DeviceSettings deviceSettings;
 
     public QemuSandboxLauncher(Hypervisor hypervisor, Settings settings, Path runRoot, Executor callbacks) {
+        this(hypervisor, settings, runRoot, callbacks, DeviceSettings.disabled());
+    }
+
+    /** With VFIO passthrough as {@code deviceSettings} allow (enabled: every sandbox VM is q35 with root ports). */
+    public QemuSandboxLauncher(Hypervisor hypervisor, Settings settings, Path runRoot, Executor callbacks,
+            DeviceSettings deviceSettings) {
         this.hypervisor = hypervisor;
         this.settings = settings;
         this.runRoot = runRoot;
         this.callbacks = callbacks;
+        this.deviceSettings = deviceSettings;
     }
 
     /** The per-sandbox directory (the share lives in {@code shared/} below it). */
@@ -56,11 +70,19 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
 
     @Override
     public SandboxVm launch(String sandboxId, Path shareDir) {
+        return launch(sandboxId, shareDir, capsa.proto.oci.Spec.getDefaultInstance());
+    }
+
+    @Override
+    public SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec) {
         Path dir = sandboxDir(sandboxId);
         VmSpec spec;
+        VfioDevices devices = new VfioDevices(deviceSettings);
+        // Fails before anything starts when the pod asks for devices that are not there or not allowed.
+        PassthroughPlan plan = devices.coldPlan(sandboxSpec);
         try {
             Files.createDirectories(dir);
-            spec = VmSpec.builder()
+            VmSpec.Builder b = VmSpec.builder()
                     .id(vmId(sandboxId))
                     .vcpus(settings.vcpus())
                     .memory(settings.memory())
@@ -70,8 +92,12 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
                     .kernelParam("agent.channel=serial")
                     .consoleLog(dir.resolve("console.log"))
                     .vmmLog(dir.resolve("vmm.log"))
-                    .runtimeDir(dir.resolve("vm"))
-                    .build();
+                    .runtimeDir(dir.resolve("vm"));
+            if (deviceSettings.enabled()) {
+                // Passthrough needs PCIe: q35 with a root port per cold-plugged function plus spares for hot-plug.
+                plan.applyTo(b.machine(MachineType.Q35));
+            }
+            spec = b.build();
         } catch (IOException | RuntimeException e) {
             RunDirs.remove(dir.resolve("vm"));
             throw new TaskException.Unavailable("cannot prepare the VM of " + sandboxId + ": " + e.getMessage(), e);
@@ -89,8 +115,9 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
             Channel ch = vm.connectAgent(settings.agentTimeout()).join();
             TtrpcClient client = TtrpcClient.over(ch, callbacks);
             log.info("sandbox {}: VM pid {} agent ready ({})", sandboxId, pid, vm.timeline().describe());
+            devices.booted(VfioVm.of(vm));
             return new QemuSandboxVm(vm, new TtrpcGuestAgent(client, settings.controlTimeout()), pid,
-                    settings.image().kernelRelease(), dir);
+                    settings.image().kernelRelease(), dir, devices);
         } catch (RuntimeException e) {
             log.warn("sandbox {}: agent unreachable; console tail:\n{}", sandboxId, tail(spec.consoleLog()));
             vm.close();
@@ -140,8 +167,10 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
         private final String kernelRelease;
         private final Path dir;
         private final CompletableFuture<Void> exited;
+        private final ContainerDevices devices;
 
-        QemuSandboxVm(Vm vm, GuestAgent agent, int pid, String kernelRelease, Path dir) {
+        QemuSandboxVm(Vm vm, GuestAgent agent, int pid, String kernelRelease, Path dir, ContainerDevices devices) {
+            this.devices = devices;
             this.vm = vm;
             this.agent = agent;
             this.pid = pid;
@@ -153,6 +182,11 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
         @Override
         public GuestAgent agent() {
             return agent;
+        }
+
+        @Override
+        public ContainerDevices devices() {
+            return devices;
         }
 
         @Override

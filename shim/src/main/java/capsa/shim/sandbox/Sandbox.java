@@ -74,7 +74,15 @@ public final class Sandbox {
      */
     public static Sandbox start(String id, String hostname, boolean pidns, SandboxShare share,
             SandboxLauncher launcher, EventPublisher events, Executor blocking, Clock clock) {
-        SandboxVm vm = launcher.launch(id, share.dir());
+        return start(id, capsa.proto.oci.Spec.newBuilder().setHostname(hostname).build(), pidns, share, launcher,
+                events, blocking, clock);
+    }
+
+    /** As above, with the sandbox's own spec: the devices it asks for are cold-plugged into the VM. */
+    public static Sandbox start(String id, capsa.proto.oci.Spec sandboxSpec, boolean pidns, SandboxShare share,
+            SandboxLauncher launcher, EventPublisher events, Executor blocking, Clock clock) {
+        String hostname = sandboxSpec.getHostname();
+        SandboxVm vm = launcher.launch(id, share.dir(), sandboxSpec);
         try {
             vm.agent().createSandbox(id, hostname, SandboxStorages.all(), pidns).join();
         } catch (CompletionException e) {
@@ -119,8 +127,10 @@ public final class Sandbox {
                 }
                 share.shareRootfs(t.id(), rootfs);
                 GuestSpec guest = rewriter.rewrite(t.id(), t.spec(), m -> shareVolume(t.id(), m));
-                vm.agent().createContainer(t.id(), guest.spec(), guest.sandboxPidns()).join();
+                List<capsa.proto.agent.Device> devices = vm.devices().attach(t.id(), t.spec());
+                vm.agent().createContainer(t.id(), guest.spec(), guest.sandboxPidns(), devices).join();
             } catch (IOException | RuntimeException e) {
+                vm.devices().detach(t.id());
                 undoCreate(t.id(), rootfs, mounted);
                 throw e instanceof CompletionException ce ? AgentCalls.failure("CreateContainer " + t.id(), ce)
                         : e instanceof IOException io ? new TaskException.Internal(
@@ -337,6 +347,7 @@ public final class Sandbox {
                     } catch (CompletionException x) {
                         log.warn("RemoveContainer {}: {}", cid, AgentCalls.message(x));
                     }
+                    vm.devices().detach(cid);
                 }
                 try {
                     share.unshare(cid);

@@ -12,4 +12,12 @@ public interface SandboxLauncher {
      * @throws TaskException.Unavailable when the VM or agent did not come up (nothing is left running)
      */
     SandboxVm launch(String sandboxId, Path shareDir);
+
+    /**
+     * Boots with the sandbox's own spec at hand, so devices it asks for can be cold-plugged. Launchers without
+     * passthrough ignore the spec.
+     */
+    default SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec) {
+        return launch(sandboxId, shareDir);
+    }
 }

@@ -60,7 +60,7 @@ public final class SandboxHost {
                 throw new TaskException.Internal("cannot create the share " + shareDir + ": " + e.getMessage(), e);
             }
             try {
-                sandbox = Sandbox.start(sandboxId, t.spec().getHostname(), sharesPidNamespace(t.spec()), share,
+                sandbox = Sandbox.start(sandboxId, t.spec(), sharesPidNamespace(t.spec()), share,
                         launcher, events, blocking, clock);
             } catch (RuntimeException e) {
                 try {
