@@ -5,6 +5,7 @@ import capsa.shim.daemon.ShimDaemon;
 import capsa.shim.manager.DaemonSpawner;
 import capsa.shim.manager.DaemonSpec;
 import capsa.shim.manager.DeleteCommand;
+import capsa.shim.manager.RunRoot;
 import capsa.shim.manager.InfoCommand;
 import capsa.shim.manager.SelfCommand;
 import capsa.shim.manager.ShimCommandException;
@@ -74,7 +75,8 @@ public final class ShimMain {
                         new DaemonSpawner(SelfCommand.current(), DAEMON_READY_TIMEOUT), System.getenv());
                 reply(start.run(flags, stdin, cwd));
             }
-            case DELETE -> reply(new DeleteCommand(ShimSocketAddress.DEFAULT_SOCKET_DIR, Clock.systemUTC())
+            case DELETE -> reply(new DeleteCommand(ShimSocketAddress.DEFAULT_SOCKET_DIR,
+                    RunRoot.of(System.getenv()), Clock.systemUTC())
                     .run(flags, cwd));
             case SERVE -> {
                 return serve(DaemonSpec.fromFlags(flags));

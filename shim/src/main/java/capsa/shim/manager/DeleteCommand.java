@@ -6,7 +6,6 @@ import com.google.protobuf.Timestamp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +23,10 @@ import java.util.Optional;
  *   <li>If a shim still accepts there, sends it {@code Shutdown{id}} and does nothing else to it: by the Task API
  *       contract a shim exits on Shutdown only when it serves no task any more, so a pod's shim that still runs
  *       other containers keeps running. A socket that refuses connections is stale and is removed.
+ *   <li>Otherwise the daemon is dead (SIGKILL, OOM killer, crash): {@link SandboxSweeper} kills the group's QEMU
+ *       (only the one its pidfile names, verified), unmounts the share and removes {@code <runRoot>/<group>/} —
+ *       unless a daemon process still names the socket (one shutting down normally does its own clean-up).
+ *       Done under the group lock, so a concurrent {@code start} of the same group never sees half a sweep.
  *   <li>Unmounts {@code <bundle>/rootfs} if still mounted.
  *   <li>Reports {@code exit_status 137} (128 + SIGKILL, what the runc shim reports for a task whose shim is gone),
  *       {@code exited_at} now, and the init pid if the Task service recorded one in {@value #INIT_PID_FILE}.
@@ -37,11 +40,20 @@ public final class DeleteCommand {
     static final int EXIT_STATUS_KILLED = 137;
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
+    /** How long delete waits for a SIGKILLed QEMU to go (containerd allows 5 s for all of delete). */
+    private static final Duration QEMU_KILL_WAIT = Duration.ofSeconds(2);
+
     private final Path defaultSocketDir;
+    private final SandboxSweeper sweeper;
     private final Clock clock;
 
-    public DeleteCommand(Path defaultSocketDir, Clock clock) {
+    /**
+     * @param runRoot where daemons keep per-sandbox state ({@code CAPSA_RUN_ROOT}, default
+     *     {@code /run/capsa/sandboxes}; containerd gives {@code delete} the same environment as {@code start})
+     */
+    public DeleteCommand(Path defaultSocketDir, Path runRoot, Clock clock) {
         this.defaultSocketDir = Objects.requireNonNull(defaultSocketDir, "defaultSocketDir");
+        this.sweeper = new SandboxSweeper(runRoot, QEMU_KILL_WAIT);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -51,13 +63,17 @@ public final class DeleteCommand {
         String namespace = flags.requireNamespace();
         Path bundle = flags.bundle().orElse(cwd);
         try {
-            Optional<Path> socket = groupSocket(flags, bundle, namespace, id);
+            String group = GroupResolver.groupId(bundle.resolve("config.json"), id);
+            Optional<Path> socket = groupSocket(flags, bundle, namespace, group);
             if (socket.isPresent()) {
-                stopOrForget(socket.get(), namespace, id);
+                stopOrSweep(socket.get(), namespace, id, group);
             }
             RootfsUnmounter.unmount(bundle.resolve("rootfs"));
         } catch (IOException e) {
             throw new ShimCommandException("cannot clean up task " + namespace + "/" + id, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShimCommandException("interrupted cleaning up task " + namespace + "/" + id, e);
         }
         Instant now = clock.instant();
         return DeleteResponse.newBuilder()
@@ -68,14 +84,13 @@ public final class DeleteCommand {
                 .toByteArray();
     }
 
-    private Optional<Path> groupSocket(ShimFlags flags, Path bundle, String namespace, String id) throws IOException {
+    private Optional<Path> groupSocket(ShimFlags flags, Path bundle, String namespace, String group) {
         try {
             String written = Files.readString(bundle.resolve("address"), StandardCharsets.UTF_8);
             return Optional.of(ShimSocketAddress.parse(written).socketPath());
-        } catch (NoSuchFileException | IllegalArgumentException noUsableAddress) {
+        } catch (IOException | IllegalArgumentException noUsableAddress) {
             // start never ran for this bundle (or wrote something else): fall back to the naming convention
         }
-        String group = GroupResolver.groupId(bundle.resolve("config.json"), id);
         try {
             return Optional.of(ShimSocketAddress.of(defaultSocketDir, flags.address(), namespace, group).socketPath());
         } catch (IllegalArgumentException tooLong) {
@@ -83,7 +98,8 @@ public final class DeleteCommand {
         }
     }
 
-    private static void stopOrForget(Path socket, String namespace, String id) throws IOException {
+    private void stopOrSweep(Path socket, String namespace, String id, String group)
+            throws IOException, InterruptedException {
         switch (SocketProbe.probe(socket)) {
             case ACCEPTING -> {
                 try {
@@ -93,17 +109,21 @@ public final class DeleteCommand {
                     // The shim is going away by itself, or busy; either way it is not ours to kill.
                 }
             }
-            case STALE -> {
-                if (Files.isDirectory(socket.getParent())) {
-                    try (GroupLock lock = GroupLock.acquire(socket)) {
-                        if (SocketProbe.probe(socket) == SocketProbe.State.STALE) {
-                            Files.deleteIfExists(socket);
-                            lock.deleteOnClose();
-                        }
+            case STALE, ABSENT -> {
+                if (!Files.isDirectory(socket.getParent())) {
+                    sweeper.sweep(group, socket); // no lock possible; start would have made the directory
+                    return;
+                }
+                try (GroupLock lock = GroupLock.acquire(socket)) {
+                    SocketProbe.State now = SocketProbe.probe(socket);
+                    if (now == SocketProbe.State.ACCEPTING) {
+                        return; // a new daemon took the group over while we waited for the lock
                     }
+                    sweeper.sweep(group, socket);
+                    Files.deleteIfExists(socket);
+                    lock.deleteOnClose();
                 }
             }
-            case ABSENT -> { }
         }
     }
 

@@ -46,6 +46,17 @@ final class RootfsUnmounter {
         return removed;
     }
 
+    /** Lazily unmounts one mount point (a real path); one already gone is fine. */
+    static void detach(String target) throws IOException {
+        try {
+            Libc.INSTANCE.umount2(target, MNT_DETACH);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != EINVAL && e.getErrorCode() != ENOENT) {
+                throw new IOException("umount2(" + target + ") failed: errno " + e.getErrorCode(), e);
+            }
+        }
+    }
+
     /** Whether {@code target} (a real path) is a mount point, by the mount table of our mount namespace. */
     static boolean isMountPoint(String target) throws IOException {
         List<String> lines = Files.readAllLines(Path.of("/proc/self/mountinfo"));

@@ -16,7 +16,8 @@ import java.util.Objects;
  * <ol>
  *   <li>Decode stdin ({@link StartStdin}) and decide the group from {@code ./config.json} ({@link GroupResolver}).
  *   <li>Under the group's lock: a socket that accepts means the pod's shim is running — reuse it; a socket that
- *       refuses is stale — remove it; otherwise spawn the daemon ({@link DaemonSpawner}) and wait until it
+ *       refuses is stale — remove it and sweep what its dead daemon left ({@link SandboxSweeper}); otherwise
+ *       spawn the daemon ({@link DaemonSpawner}) and wait until it
  *       accepts.
  *   <li>Write {@code <bundle>/address} (exactly the address, no newline: containerd 1.6/1.7 read it untrimmed on
  *       reconnect) and return what to print: the plain address, or a {@code BootstrapResult} protobuf when stdin
@@ -28,20 +29,23 @@ public final class StartCommand {
     /** Version 2: containerd calls {@code containerd.task.v2.Task} (served too as v3, but 2.x would then skip start). */
     static final int BOOTSTRAP_VERSION = 2;
     static final String PROTOCOL = "ttrpc";
+    private static final java.time.Duration SWEEP_KILL_WAIT = java.time.Duration.ofSeconds(5);
 
     private final Path defaultSocketDir;
     private final DaemonSpawner spawner;
     private final Map<String, String> env;
+    private final SandboxSweeper sweeper;
 
     /**
      * @param defaultSocketDir where sockets go unless containerd 2.3+ names a directory
      * @param spawner starts the daemon
-     * @param env this process's environment ({@code TTRPC_ADDRESS})
+     * @param env this process's environment ({@code TTRPC_ADDRESS}, {@value RunRoot#ENV})
      */
     public StartCommand(Path defaultSocketDir, DaemonSpawner spawner, Map<String, String> env) {
         this.defaultSocketDir = Objects.requireNonNull(defaultSocketDir, "defaultSocketDir");
         this.spawner = Objects.requireNonNull(spawner, "spawner");
         this.env = Map.copyOf(env);
+        this.sweeper = new SandboxSweeper(RunRoot.of(env), SWEEP_KILL_WAIT);
     }
 
     /** Runs {@code start} for a task whose bundle is {@code bundle}; returns the bytes to print on stdout. */
@@ -64,11 +68,13 @@ public final class StartCommand {
             try (GroupLock lock = GroupLock.acquire(address.socketPath())) {
                 switch (SocketProbe.probe(address.socketPath())) {
                     case ACCEPTING -> { } // the pod's shim already runs: join it
-                    case STALE -> {
+                    case STALE, ABSENT -> {
                         Files.deleteIfExists(address.socketPath());
+                        // A daemon of this group died and nobody ran delete (containerd was down, or lost the
+                        // bundle): its QEMU and mounts must not outlive it into the new daemon's sandbox.
+                        sweeper.sweep(group, address.socketPath());
                         spawner.spawn(daemonSpec(flags, input, group, address, bundle));
                     }
-                    case ABSENT -> spawner.spawn(daemonSpec(flags, input, group, address, bundle));
                 }
             }
             Files.write(bundle.resolve("address"), address.uri().getBytes(StandardCharsets.UTF_8));

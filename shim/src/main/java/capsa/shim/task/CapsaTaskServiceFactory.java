@@ -6,6 +6,7 @@ import capsa.hypervisor.qemu.QemuHypervisor;
 import capsa.hypervisor.spec.DataSize;
 import capsa.shim.daemon.TaskServiceContext;
 import capsa.shim.daemon.TaskServiceFactory;
+import capsa.shim.manager.RunRoot;
 import capsa.shim.rootfs.LinuxMounter;
 import capsa.shim.sandbox.GuestImage;
 import capsa.shim.sandbox.QemuSandboxLauncher;
@@ -28,7 +29,7 @@ import java.util.Optional;
 public final class CapsaTaskServiceFactory implements TaskServiceFactory {
 
     /** Per-sandbox directories (share, VM sockets, logs). */
-    public static final Path RUN_ROOT = Path.of("/run/capsa/sandboxes");
+    public static final Path RUN_ROOT = RunRoot.DEFAULT;
 
     private final Map<String, String> env;
 
@@ -39,7 +40,7 @@ public final class CapsaTaskServiceFactory implements TaskServiceFactory {
     @Override
     public BindableService create(TaskServiceContext context) {
         ObjectMapper mapper = new ObjectMapper();
-        Path runRoot = Optional.ofNullable(env.get("CAPSA_RUN_ROOT")).map(Path::of).orElse(RUN_ROOT);
+        Path runRoot = RunRoot.of(env);
         String sid = context.spec().groupId();
         SandboxLauncher launcher = (id, share) -> {
             GuestImage image = guestImage();
