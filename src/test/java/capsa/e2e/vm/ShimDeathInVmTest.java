@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import capsa.e2e.support.BusyboxImage;
 import capsa.e2e.support.CapsaShimBinary;
 import capsa.e2e.support.CommandResult;
+import capsa.e2e.support.Commands;
 import capsa.e2e.support.ContainerdConfig;
 import capsa.e2e.support.CtrEvents;
 import capsa.e2e.support.PrivateContainerd;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -100,12 +103,25 @@ class ShimDeathInVmTest {
         }
     }
 
-    /** Whatever the assertions left: the task, the container, and (by pid) any process naming our sandbox. */
-    private void cleanUp(String id) {
+    /**
+     * Whatever a failed assertion left: the task, the container, (by pid) any process naming our sandbox, then
+     * mounts below the sandbox directory and the directory itself.
+     */
+    private void cleanUp(String id) throws Exception {
         containerd.ctr(CTR, "task", "rm", "-f", id);
         containerd.ctr(CTR, "containers", "rm", id);
-        for (long pid : VmLeftovers.processesNaming(VmLeftovers.RUN_ROOT.resolve(id) + "/")) {
+        Path sandbox = VmLeftovers.RUN_ROOT.resolve(id);
+        for (long pid : VmLeftovers.processesNaming(sandbox + "/")) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        for (String line : VmLeftovers.mountsContaining(id)) {
+            String mountPoint = line.split(" ")[5];
+            if (mountPoint.startsWith(sandbox + "/")) {
+                Commands.run(Duration.ofSeconds(30), List.of("umount", "-l", mountPoint));
+            }
+        }
+        if (Files.isDirectory(sandbox) && VmLeftovers.mountsContaining(id).isEmpty()) {
+            Commands.run(Duration.ofSeconds(30), List.of("rm", "-rf", "--one-file-system", sandbox.toString()));
         }
     }
 }
