@@ -43,11 +43,11 @@ public final class ConfigDocs {
                 .append("2. the file named by the environment variable `CAPSA_CONFIG`;\n")
                 .append("3. `/etc/capsa/configuration.toml`;\n")
                 .append("4. the built-in defaults below.\n\n")
-                .append("A file named by 1 or 2 must exist. Keys missing from the file keep their defaults. Then two "
+                .append("A file named by 1 or 2 must exist. Keys missing from the file keep their defaults. Then "
                         + "environment variables, used by tests and scripts, override single keys: "
-                        + "`CAPSA_GUEST_MANIFEST` (the active hypervisor's `guest_manifest`) and `CAPSA_RUN_ROOT` "
-                        + "(`[runtime] run_root`). `capsa env` prints every effective value and where it came "
-                        + "from.\n\n")
+                        + "`CAPSA_GUEST_MANIFEST` (the active hypervisor's `guest_manifest`), `CAPSA_RUN_ROOT` "
+                        + "(`[runtime] run_root`) and `CAPSA_AGENT_TIMEOUT_SECONDS` (`[agent] dial_timeout`). "
+                        + "`capsa env` prints every effective value and where it came from.\n\n")
                 .append("## Validation\n\n")
                 .append("A value of the wrong type or out of range, an unknown table, and `initrd` together with "
                         + "`image` are errors: sandbox creation fails with a message naming the file and the key, "

@@ -51,7 +51,8 @@ public final class ConfigKeys {
                 "The agent transport: `virtio-serial` works everywhere (TCG too); `vsock` needs /dev/vhost-vsock.")
                 .choices(TomlEnum.names(AgentChannel.class)).overridable().key());
         keys.add(new Def(a, "dial_timeout", ValueKind.INT, 180L,
-                "Seconds the VM boot plus the agent start may take before sandbox creation fails (generous: TCG).")
+                "Seconds the VM boot plus the agent start may take before sandbox creation fails (generous: TCG). "
+                        + "Env: `CAPSA_AGENT_TIMEOUT_SECONDS`.")
                 .range(1, 3600).overridable().key());
         keys.add(new Def(a, "enable_debug", ValueKind.BOOL, false, "Start the agent with debug logging.")
                 .overridable().key());

@@ -15,13 +15,16 @@ import org.slf4j.LoggerFactory;
  * {@code config_body}), then {@code $CAPSA_CONFIG}, then {@code /etc/capsa/configuration.toml}, then the built-in
  * defaults. A file named explicitly (option or variable) must exist. Afterwards the variables the tests and scripts
  * use are laid over it: {@code CAPSA_GUEST_MANIFEST} sets the active hypervisor's {@code guest_manifest},
- * {@code CAPSA_RUN_ROOT} sets {@code [runtime] run_root}. Unknown keys are logged as warnings.
+ * {@code CAPSA_RUN_ROOT} sets {@code [runtime] run_root}, {@code CAPSA_AGENT_TIMEOUT_SECONDS} sets
+ * {@code [agent] dial_timeout}. Unknown keys are logged as warnings.
  */
 public final class ConfigLoader {
 
     public static final String CONFIG_ENV = "CAPSA_CONFIG";
     public static final String GUEST_MANIFEST_ENV = "CAPSA_GUEST_MANIFEST";
     public static final String RUN_ROOT_ENV = "CAPSA_RUN_ROOT";
+    /** Tests shorten the agent wait with it (seconds); sets {@code [agent] dial_timeout}. */
+    public static final String AGENT_TIMEOUT_ENV = "CAPSA_AGENT_TIMEOUT_SECONDS";
     public static final Path SYSTEM_CONFIG = Path.of("/etc/capsa/configuration.toml");
 
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
@@ -80,6 +83,7 @@ public final class ConfigLoader {
 
     private static EffectiveConfig overlayEnv(EffectiveConfig config, Map<String, String> env) {
         EffectiveConfig c = overlay(config, env, GUEST_MANIFEST_ENV, config.hypervisorSection(), "guest_manifest");
+        c = overlay(c, env, AGENT_TIMEOUT_ENV, Section.AGENT, "dial_timeout");
         return overlay(c, env, RUN_ROOT_ENV, Section.RUNTIME, "run_root");
     }
 
