@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * @param vmmLog file receiving the VMM's own stdout/stderr (kept after the VM is gone)
  * @param runtimeDir per-VM directory for sockets and pidfile; must not exist yet, is created at boot and deleted on
  *     close
+ * @param passthrough firmware, 64-bit MMIO window and hot-plug reservations for passed-through devices
  */
 public record VmSpec(
     String id,
@@ -51,7 +52,8 @@ public record VmSpec(
     int pcieRootPorts,
     Path consoleLog,
     Path vmmLog,
-    Path runtimeDir) {
+    Path runtimeDir,
+    PciPassthrough passthrough) {
 
   public static final int MAX_VCPUS = 255;
   public static final DataSize MIN_MEMORY = DataSize.mebibytes(64);
@@ -68,6 +70,7 @@ public record VmSpec(
     Objects.requireNonNull(consoleLog, "consoleLog");
     Objects.requireNonNull(vmmLog, "vmmLog");
     Objects.requireNonNull(runtimeDir, "runtimeDir");
+    Objects.requireNonNull(passthrough, "passthrough");
     kernelParams = List.copyOf(kernelParams);
     sharedFs = Objects.requireNonNull(sharedFs, "sharedFs");
     blockDevices = List.copyOf(blockDevices);
@@ -133,7 +136,7 @@ public record VmSpec(
   /** A copy with another runtime directory and logs; handy to boot the same guest twice. */
   public VmSpec withPaths(String newId, Path newRuntimeDir, Path newConsoleLog, Path newVmmLog) {
     return new VmSpec(newId, vcpus, maxVcpus, memory, maxMemory, boot, kernelParams, machine, sharedFs, agentChannel,
-        blockDevices, nics, vfioDevices, pcieRootPorts, newConsoleLog, newVmmLog, newRuntimeDir);
+        blockDevices, nics, vfioDevices, pcieRootPorts, newConsoleLog, newVmmLog, newRuntimeDir, passthrough);
   }
 
   /** Mutable builder; {@link #build()} validates. Defaults: 1 vCPU, 512 MiB, microvm, virtio-serial agent channel. */
@@ -155,8 +158,14 @@ public record VmSpec(
     private Path consoleLog;
     private Path vmmLog;
     private Path runtimeDir;
+    private PciPassthrough passthrough = PciPassthrough.NONE;
 
     private Builder() {}
+
+    public Builder passthrough(PciPassthrough v) {
+      passthrough = v;
+      return this;
+    }
 
     public Builder id(String v) {
       id = v;
@@ -246,7 +255,7 @@ public record VmSpec(
     public VmSpec build() {
       return new VmSpec(id, vcpus, maxVcpus == null ? vcpus : maxVcpus, memory,
           maxMemory == null ? memory : maxMemory, boot, kernelParams, machine, Optional.ofNullable(sharedFs),
-          agentChannel, blockDevices, nics, vfioDevices, pcieRootPorts, consoleLog, vmmLog, runtimeDir);
+          agentChannel, blockDevices, nics, vfioDevices, pcieRootPorts, consoleLog, vmmLog, runtimeDir, passthrough);
     }
   }
 }
