@@ -55,4 +55,13 @@ class ConfigDocsTest {
             }
         }
     }
+
+    @Test
+    void theRuntimeClassOverheadIsTheDefaultVmPlusTheVmmAndShim() throws IOException {
+        String rc = Files.readString(repo().resolve("deploy/runtimeclass.yaml"), StandardCharsets.UTF_8);
+        assertThat(rc).contains("cpu: \"" + ConfigKeys.DEFAULT_VCPUS + "\"")
+                .contains("memory: \"" + (ConfigKeys.DEFAULT_MEMORY_MIB + 128) + "Mi\"")
+                .contains("default_vcpus = " + ConfigKeys.DEFAULT_VCPUS)
+                .contains("default_memory = " + ConfigKeys.DEFAULT_MEMORY_MIB);
+    }
 }
