@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 public final class ConfigOption {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "configuration file (default: the shim's lookup: $CAPSA_CONFIG, /etc/capsa/configuration.toml,"
-                    + " built-in defaults)")
+            description = "configuration file (default: the shim's lookup: $CAPSA_CONFIG, "
+                    + "/etc/capsa/configuration.toml, built-in defaults)")
     Path file;
 
     public Optional<Path> file() {

@@ -112,6 +112,7 @@ class ConfigLoaderTest {
         Files.writeString(system, "[runtime]\nrun_root = 3\n");
         assertThatThrownBy(() -> loader.load(RuntimeOptions.none(), Map.of()))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessage(system + ": invalid configuration: [runtime] run_root: expected a path, got an integer (3)");
+                .hasMessage(system + ": invalid configuration: [runtime] run_root: expected a path, got an integer "
+                        + "(3)");
     }
 }

@@ -112,7 +112,8 @@ class InstallReleaseTest {
                 containerdConfig.toString(), "config", "dump"));
         assertThat(dump.exitCode()).as(dump.describe()).isZero();
         assertThat(dump.stdout()).contains("containerd.runtimes.capsa]")
-                .contains("runtime_type = \"io.containerd.capsa.v2\"").contains("ConfigPath = \"" + config + "\"").contains("\"io.capsa.config.*\"");
+                .contains("runtime_type = \"io.containerd.capsa.v2\"")
+                .contains("ConfigPath = \"" + config + "\"").contains("\"io.capsa.config.*\"");
     }
 
     @Test
@@ -132,29 +133,50 @@ class InstallReleaseTest {
     @Order(3)
     void ctrRunsAContainerInAVmThroughTheInstalledShim() throws Exception {
         String id = "capsa-installed-1";
+        String refusedId = "capsa-refused-1";
         // containerd finds the shim through the link on its PATH; nothing of the build tree is on it.
         String path = bin + ":" + System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         try (PrivateContainerd containerd = PrivateContainerd.start(ContainerdConfig.plain()
                 .withEnv(Map.of("PATH", path, "CAPSA_CONFIG", config.toString())))) {
             String image = BusyboxImage.buildAndImport(containerd, "default");
             try {
-                CommandResult run = containerd.ctr(CTR, "run", "-d", "--runtime", CapsaShimBinary.RUNTIME, image, id,
-                        "sleep", "3600");
+                // The default configuration allows kernel_params (enable_annotations) and nothing else.
+                CommandResult refused = containerd.ctr(CTR, "run", "--rm", "--annotation",
+                        "io.capsa.config.hypervisor.default_memory=4096", "--runtime", CapsaShimBinary.RUNTIME, image,
+                        refusedId, "true");
+                assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
+                assertThat(refused.stdout() + refused.stderr()).as(refused.describe())
+                        .contains("annotation io.capsa.config.hypervisor.default_memory refused")
+                        .contains("not in enable_annotations");
+                CommandResult run = containerd.ctr(CTR, "run", "-d", "--annotation",
+                        "io.capsa.config.hypervisor.kernel_params=capsa.e2e=installed", "--runtime",
+                        CapsaShimBinary.RUNTIME, image, id, "sleep", "3600");
                 assertThat(run.exitCode()).as(run.describe() + "\n" + containerd.logText()).isZero();
                 CommandResult uname = containerd.ctr(CTR, "task", "exec", "--exec-id", "u", id, "uname", "-r");
                 assertThat(uname.stdout().trim()).as(uname.describe()).isEqualTo(kernelRelease);
-                assertThat(shimCommandLines(id)).as("the shim daemon runs on the installed Java")
-                        .anyMatch(l -> l.startsWith(prefix.resolve("jre/bin/java").toString()));
+                assertThat(shimCommandLines(id)).as("the shim daemon runs on the installed Java and jar")
+                        .isNotEmpty().allSatisfy(l -> {
+                            assertThat(Path.of(l.split(" ")[0]).normalize()).isEqualTo(prefix.resolve("jre/bin/java"));
+                            assertThat(l).contains(prefix.resolve("lib/capsa-shim/capsa-shim.jar").getFileName()
+                                    .toString());
+                        });
 
                 CommandResult ps = Commands.run(CTR, List.of(bin.resolve("capsa").toString(), "ps"));
                 assertThat(ps.stdout()).as(ps.describe()).containsPattern(id + "\\s+\\d+\\s+running\\s+1\\s+512MiB");
                 CommandResult logs = Commands.run(CTR, List.of(bin.resolve("capsa").toString(), "logs", id));
-                assertThat(logs.stdout()).as(logs.describe()).contains("Linux version " + kernelRelease);
+                assertThat(logs.stdout()).as(logs.describe()).contains("CAPSA-GUEST-UP").contains(kernelRelease);
+                CommandResult cmdline = containerd.ctr(CTR, "task", "exec", "--exec-id", "k", id, "cat",
+                        "/proc/cmdline");
+                assertThat(cmdline.stdout()).as("kernel_params from an allowed annotation: " + cmdline.describe())
+                        .contains("capsa.e2e=installed");
             } finally {
-                containerd.ctr(CTR, "task", "rm", "-f", id);
-                containerd.ctr(CTR, "containers", "rm", id);
+                for (String c : List.of(id, refusedId)) {
+                    containerd.ctr(CTR, "task", "rm", "-f", c);
+                    containerd.ctr(CTR, "containers", "rm", c);
+                }
             }
-            awaitTrue("sandbox dir of " + id + " removed", () -> !Files.exists(RUN_ROOT.resolve(id)));
+            awaitTrue("sandbox dirs removed", () -> !Files.exists(RUN_ROOT.resolve(id))
+                    && !Files.exists(RUN_ROOT.resolve(refusedId)));
         }
     }
 
@@ -176,7 +198,8 @@ class InstallReleaseTest {
         ProcessHandle.allProcesses().forEach(p -> {
             try {
                 String cmd = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
-                if (cmd.contains("capsa.shim") || cmd.contains("capsa-shim.jar")) {
+                boolean shim = cmd.contains("capsa.shim") || cmd.contains("capsa-shim.jar");
+                if (shim && cmd.contains(" -id " + id + " ")) {
                     out.add(cmd);
                 }
             } catch (IOException gone) {
