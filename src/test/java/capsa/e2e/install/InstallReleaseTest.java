@@ -2,13 +2,19 @@ package capsa.e2e.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import capsa.e2e.cri.CriHarness;
+import capsa.e2e.cri.CriPod;
+import capsa.e2e.cri.ExecResult;
 import capsa.e2e.guest.AgentGuestImage;
 import capsa.e2e.support.BusyboxImage;
+import capsa.e2e.support.BusyboxImageExtension;
 import capsa.e2e.support.CapsaShimBinary;
 import capsa.e2e.support.CommandResult;
 import capsa.e2e.support.Commands;
 import capsa.e2e.support.ContainerdConfig;
+import capsa.e2e.support.CriPlugin;
 import capsa.e2e.support.PrivateContainerd;
+import capsa.e2e.support.RuntimeHandler;
 import capsa.e2e.support.ScratchDir;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,12 +32,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Builds the release tarball from this build ({@code scripts/release.sh --no-build}: the reactor packaged the jars,
  * {@link AgentGuestImage} the guest), installs it into a scratch prefix with scratch containerd and Capsa config
- * paths, then runs a container in a VM with ctr through the installed shim only, and uninstalls.
+ * paths, then runs a container in a VM with ctr and a CRI pod through the installed shim only, and uninstalls.
  */
+@ExtendWith(BusyboxImageExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(1200)
@@ -182,6 +190,31 @@ class InstallReleaseTest {
 
     @Test
     @Order(4)
+    void aCriPodRunsThroughTheInstalledShimWithTheConfigPathOption(BusyboxImage busybox) throws Exception {
+        // A config only the handler's ConfigPath option names: the VM's size proves the shim read it.
+        Path podConfig = Files.writeString(scratch.resolve("cri-configuration.toml"),
+                "[hypervisor.qemu]\ndefault_memory = 384\n");
+        String path = bin + ":" + System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        try (CriHarness harness = CriHarness.start(busybox, ContainerdConfig
+                .withCri(CriPlugin.runcOnly().withRuntime(RuntimeHandler.capsa().withConfigPath(podConfig)))
+                .withEnv(Map.of("PATH", path)))) {
+            CriPod pod = harness.runHostNetworkPod("installed", RuntimeHandler.capsa().name());
+            try {
+                String c = pod.startContainer("c", BusyboxImage.REF, "sleep", "3600");
+                ExecResult uname = harness.cri().execSync(c, CTR, "uname", "-r");
+                assertThat(uname.stdout().trim()).as(uname.toString()).isEqualTo(kernelRelease);
+                CommandResult ps = Commands.run(CTR, List.of(bin.resolve("capsa").toString(), "ps"));
+                assertThat(ps.stdout()).as(ps.describe())
+                        .containsPattern(pod.id() + "\\s+\\d+\\s+running\\s+1\\s+384MiB");
+            } finally {
+                pod.close();
+            }
+            awaitTrue("sandbox dir of the pod removed", () -> !Files.exists(RUN_ROOT.resolve(pod.id())));
+        }
+    }
+
+    @Test
+    @Order(5)
     void uninstallRemovesEverythingItInstalled() {
         CommandResult un = Commands.run(CTR, List.of(prefix.resolve("uninstall.sh").toString()));
         assertThat(un.exitCode()).as(un.describe()).isZero();

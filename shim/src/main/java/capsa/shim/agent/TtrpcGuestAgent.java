@@ -7,6 +7,8 @@ import capsa.proto.agent.CreateContainerRequest;
 import capsa.proto.agent.CreateSandboxRequest;
 import capsa.proto.agent.DestroySandboxRequest;
 import capsa.proto.agent.ExecProcessRequest;
+import capsa.proto.agent.GetOOMEventRequest;
+import capsa.proto.agent.OOMEvent;
 import capsa.proto.agent.PauseContainerRequest;
 import capsa.proto.agent.ReadStreamRequest;
 import capsa.proto.agent.ReadStreamResponse;
@@ -173,6 +175,11 @@ public final class TtrpcGuestAgent implements GuestAgent {
         return done(stub.withDeadlineAfter(controlTimeout.toMillis() + timeoutSeconds * 1000L, TimeUnit.MILLISECONDS)
                 .removeContainer(RemoveContainerRequest.newBuilder()
                         .setContainerId(containerId).setTimeout(timeoutSeconds).build()));
+    }
+
+    @Override
+    public CompletableFuture<String> getOomEvent() {
+        return map(stub.getOOMEvent(GetOOMEventRequest.getDefaultInstance()), OOMEvent::getContainerId);
     }
 
     @Override

@@ -39,6 +39,9 @@ public final class CapsaTaskServiceFactory implements TaskServiceFactory {
     /** Per-sandbox directories (share, VM sockets, logs) unless the configuration says otherwise. */
     public static final Path RUN_ROOT = Path.of(capsa.config.ConfigKeys.RUN_ROOT);
 
+    /** Seconds the VM boot + agent start may take (tests shorten it); sets {@code [agent] dial_timeout}. */
+    public static final String AGENT_TIMEOUT_ENV = ConfigLoader.AGENT_TIMEOUT_ENV;
+
     private static final Logger log = LoggerFactory.getLogger(CapsaTaskServiceFactory.class);
 
     private final Map<String, String> env;
