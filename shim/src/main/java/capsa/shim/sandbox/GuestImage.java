@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -20,6 +19,8 @@ public record GuestImage(Path kernel, Path initramfs, String kernelRelease) {
     /** Overrides the manifest location (containerd passes its environment to shims). */
     public static final String MANIFEST_ENV = "CAPSA_GUEST_MANIFEST";
     static final String BUILD_TREE_MANIFEST = "build/guest-agent/manifest.properties";
+    /** Below the installation prefix ({@code <prefix>/lib/capsa-shim/capsa-shim.jar}). */
+    static final String INSTALLED_TREE_MANIFEST = "share/guest/manifest.properties";
     static final Path INSTALLED_MANIFEST = Path.of("/usr/share/capsa/guest/manifest.properties");
 
     public static GuestImage load(Path manifest) throws IOException {
@@ -32,23 +33,27 @@ public record GuestImage(Path kernel, Path initramfs, String kernelRelease) {
         if (kernel == null || initramfs == null) {
             throw new IOException(manifest + " names no kernel or initramfs");
         }
-        return new GuestImage(Path.of(kernel), Path.of(initramfs), p.getProperty("kernelRelease", ""));
+        // A release tarball's manifest names its files relative to itself (the prefix is chosen at install time).
+        Path base = manifest.toAbsolutePath().getParent();
+        return new GuestImage(base.resolve(kernel), base.resolve(initramfs), p.getProperty("kernelRelease", ""));
     }
 
     /**
-     * Where the manifest is: {@code $CAPSA_GUEST_MANIFEST} (only that, when set); else {@code build/guest-agent/}
-     * of the source tree the shim jar was built in; else the installed one.
+     * Where the manifest is: {@code configured} (the configuration's {@code guest_manifest}, which
+     * {@code $CAPSA_GUEST_MANIFEST} sets) only, when given; else {@code build/guest-agent/} of the source tree the
+     * shim jar was built in; else {@code share/guest/} of the installation the jar is part of; else
+     * {@code /usr/share/capsa/guest/}.
      */
-    public static Optional<Path> locate(Map<String, String> env) {
-        Optional<Path> explicit = Optional.ofNullable(env.get(MANIFEST_ENV)).filter(s -> !s.isEmpty()).map(Path::of);
-        if (explicit.isPresent()) {
+    public static Optional<Path> locate(Optional<Path> configured) {
+        if (configured.isPresent()) {
             // Named explicitly: that one or none, never a silent fallback to another image.
-            return explicit.filter(Files::isReadable);
+            return configured.filter(Files::isReadable);
         }
         List<Path> candidates = new ArrayList<>();
         codeLocation().ifPresent(jar -> {
             for (Path d = jar.getParent(); d != null; d = d.getParent()) {
                 candidates.add(d.resolve(BUILD_TREE_MANIFEST));
+                candidates.add(d.resolve(INSTALLED_TREE_MANIFEST));
             }
         });
         candidates.add(INSTALLED_MANIFEST);

@@ -1,13 +1,11 @@
 package capsa.shim.sandbox;
 
+import capsa.config.EffectiveConfig;
 import capsa.hypervisor.Hypervisor;
 import capsa.hypervisor.Vm;
 import capsa.hypervisor.qemu.QemuPaths;
-import capsa.hypervisor.spec.BootSource;
 import capsa.hypervisor.pci.PassthroughPlan;
-import capsa.hypervisor.spec.DataSize;
 import capsa.hypervisor.spec.MachineType;
-import capsa.hypervisor.spec.SharedFs;
 import capsa.hypervisor.spec.VmSpec;
 import capsa.shim.agent.GuestAgent;
 import capsa.shim.agent.TtrpcGuestAgent;
@@ -17,31 +15,45 @@ import capsa.shim.devices.VfioDevices;
 import capsa.shim.devices.VfioVm;
 import capsa.shim.rootfs.RunDirs;
 import capsa.ttrpc.client.TtrpcClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Boots a sandbox VM with a {@link Hypervisor} (QEMU microvm, virtio-serial agent channel, the share over 9p) and
+ * Boots a sandbox VM with a {@link Hypervisor}, shaped by the pod's configuration ({@link SandboxVmSpecs}), and
  * connects to its agent. Per sandbox it uses {@code <runRoot>/<sid>/}: {@code vm/} (QEMU's sockets and pidfile),
- * {@code console.log}, {@code vmm.log}; the directory goes with the VM.
+ * {@code console.log}, {@code vmm.log}, {@code sandbox.json}; the directory goes with the VM.
  */
 public final class QemuSandboxLauncher implements SandboxLauncher {
 
     private static final Logger log = LoggerFactory.getLogger(QemuSandboxLauncher.class);
+    private static final ObjectMapper STATE_JSON = new ObjectMapper();
 
     /**
-     * @param agentTimeout how long boot + agent start may take (TCG on a loaded host: generous)
+     * @param image the guest manifest's kernel and initramfs (the configuration may name others)
+     * @param config the pod's effective configuration (after its annotations)
      */
-    public record Settings(GuestImage image, int vcpus, DataSize memory, Duration agentTimeout,
-            Duration controlTimeout) {}
+    public record Settings(GuestImage image, EffectiveConfig config) {
+
+        /** How long boot + agent start may take ({@code [agent] dial_timeout}; TCG on a loaded host: generous). */
+        public Duration agentTimeout() {
+            return config.agent().dialTimeout();
+        }
+
+        /** Per agent request ({@code [runtime] create_container_timeout}). */
+        public Duration controlTimeout() {
+            return config.runtime().createContainerTimeout();
+        }
+    }
 
     private final Hypervisor hypervisor;
     private final Settings settings;
@@ -82,14 +94,8 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
         PassthroughPlan plan = devices.coldPlan(sandboxSpec);
         try {
             Files.createDirectories(dir);
-            VmSpec.Builder b = VmSpec.builder()
+            VmSpec.Builder b = SandboxVmSpecs.builder(settings.config(), settings.image(), shareDir)
                     .id(vmId(sandboxId))
-                    .vcpus(settings.vcpus())
-                    .memory(settings.memory())
-                    .boot(new BootSource.Initrd(settings.image().kernel(), settings.image().initramfs()))
-                    .sharedFs(new SharedFs.NineP(SharedFs.KATA_TAG, shareDir))
-                    // The agent listens where this VM has a channel: virtio-serial only (no vsock device here).
-                    .kernelParam("agent.channel=serial")
                     .consoleLog(dir.resolve("console.log"))
                     .vmmLog(dir.resolve("vmm.log"))
                     .runtimeDir(dir.resolve("vm"));
@@ -116,6 +122,8 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
             TtrpcClient client = TtrpcClient.over(ch, callbacks);
             log.info("sandbox {}: VM pid {} agent ready ({})", sandboxId, pid, vm.timeline().describe());
             devices.booted(VfioVm.of(vm));
+            writeState(dir, new SandboxStateFile(sandboxId, pid, hypervisor.name(), spec.vcpus(),
+                    (int) spec.memory().toMebibytes(), Instant.now(), settings.config().origin().describe()));
             return new QemuSandboxVm(vm, new TtrpcGuestAgent(client, settings.controlTimeout()), pid,
                     settings.image().kernelRelease(), dir, devices);
         } catch (RuntimeException e) {
@@ -123,6 +131,15 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
             vm.close();
             deleteLogs(dir);
             throw new TaskException.Unavailable("agent of " + sandboxId + " unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    /** For {@code capsa ps}; a sandbox runs fine without it. */
+    private static void writeState(Path dir, SandboxStateFile state) {
+        try {
+            state.write(dir, STATE_JSON);
+        } catch (IOException e) {
+            log.warn("cannot write {} in {}: {}", SandboxStateFile.NAME, dir, e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package capsa.shim.sandbox;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Boots the VM of a new sandbox, with {@code shareDir} exported as the {@code kataShared} 9p tag. */
 @FunctionalInterface
@@ -19,5 +20,14 @@ public interface SandboxLauncher {
      */
     default SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec) {
         return launch(sandboxId, shareDir);
+    }
+
+    /**
+     * The launcher for one pod, given its sandbox's annotations (per-pod configuration overrides, CRI sizing).
+     *
+     * @throws TaskException.InvalidArgument when the configuration or an annotation is refused (nothing started)
+     */
+    default SandboxLauncher forPod(Map<String, String> annotations) {
+        return this;
     }
 }

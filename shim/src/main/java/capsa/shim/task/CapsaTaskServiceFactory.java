@@ -1,57 +1,89 @@
 package capsa.shim.task;
 
+import capsa.config.AgentChannel;
+import capsa.config.ConfigException;
+import capsa.config.ConfigLoader;
+import capsa.config.EffectiveConfig;
+import capsa.config.HypervisorKind;
+import capsa.config.RuntimeOptions;
+import capsa.config.VfioMode;
+import capsa.hypervisor.pci.PassthroughSettings;
 import capsa.hypervisor.qemu.HostFacts;
 import capsa.hypervisor.qemu.QemuConfig;
 import capsa.hypervisor.qemu.QemuHypervisor;
-import capsa.hypervisor.spec.DataSize;
 import capsa.shim.daemon.TaskServiceContext;
 import capsa.shim.daemon.TaskServiceFactory;
-import capsa.shim.manager.RunRoot;
+import capsa.shim.devices.DeviceSettings;
 import capsa.shim.rootfs.LinuxMounter;
 import capsa.shim.sandbox.GuestImage;
 import capsa.shim.sandbox.QemuSandboxLauncher;
 import capsa.shim.sandbox.SandboxLauncher;
 import capsa.shim.sandbox.TaskException;
 import capsa.shim.spec.OciSpecReader;
+import capsa.vsock.VsockConnector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.BindableService;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Wires the real Task service: QEMU (microvm, TCG when there is no KVM), the guest image from its manifest, one
- * sandbox under {@code /run/capsa/sandboxes/<group id>/}, mount(2) for the rootfs.
+ * Wires the real Task service from the effective configuration (capsa.config: containerd's ConfigPath/config_body,
+ * {@code $CAPSA_CONFIG}, {@code /etc/capsa/configuration.toml} or the defaults, with {@code CAPSA_GUEST_MANIFEST} and
+ * {@code CAPSA_RUN_ROOT} laid over): QEMU (TCG when there is no KVM), the guest image, one sandbox under
+ * {@code <run_root>/<group id>/}, mount(2) for the rootfs. Each pod's annotations may override keys.
  */
 public final class CapsaTaskServiceFactory implements TaskServiceFactory {
 
-    /** Per-sandbox directories (share, VM sockets, logs). */
-    public static final Path RUN_ROOT = RunRoot.DEFAULT;
+    /** Per-sandbox directories (share, VM sockets, logs) unless the configuration says otherwise. */
+    public static final Path RUN_ROOT = Path.of(capsa.config.ConfigKeys.RUN_ROOT);
+
+    /** Seconds the VM boot + agent start may take (tests shorten it); sets {@code [agent] dial_timeout}. */
+    public static final String AGENT_TIMEOUT_ENV = ConfigLoader.AGENT_TIMEOUT_ENV;
+
+    private static final Logger log = LoggerFactory.getLogger(CapsaTaskServiceFactory.class);
 
     private final Map<String, String> env;
+    private final ConfigLoader loader;
 
     public CapsaTaskServiceFactory(Map<String, String> env) {
+        this(env, new ConfigLoader());
+    }
+
+    public CapsaTaskServiceFactory(Map<String, String> env, ConfigLoader loader) {
         this.env = env;
+        this.loader = loader;
     }
 
     @Override
     public BindableService create(TaskServiceContext context) {
         ObjectMapper mapper = new ObjectMapper();
-        Path runRoot = RunRoot.of(env);
         String sid = context.spec().groupId();
-        SandboxLauncher launcher = (id, share) -> {
-            GuestImage image = guestImage();
-            QemuConfig qemu = QemuConfig.defaults();
-            QemuHypervisor hypervisor = new QemuHypervisor(qemu, context.transport().eventLoopGroup(),
-                    HostFacts.probe(qemu.binary()), mapper, Optional.empty());
-            var settings = new QemuSandboxLauncher.Settings(image, 1, DataSize.mebibytes(512),
-                    agentTimeout(env), Duration.ofSeconds(60));
-            return new QemuSandboxLauncher(hypervisor, settings, runRoot, context.blockingExecutor())
-                    .launch(id, share);
-        };
+        // Read once per shim; a bad file must not kill the daemon before containerd hears why: every sandbox
+        // Create then fails with the message instead (ConfiguredLauncher).
+        EffectiveConfig node;
+        ConfigException broken = null;
+        try {
+            node = loader.load(RuntimeOptions.from(context.spec().runtimeOptions()), env);
+            log.info("configuration from {}", node.origin().describe());
+        } catch (ConfigException e) {
+            log.error("{}", e.getMessage());
+            node = EffectiveConfig.defaults();
+            broken = e;
+        }
+        Path runRoot = node.runtime().runRoot();
+        EffectiveConfig base = node;
+        ConfigException error = broken;
+        SandboxLauncher launcher = new ConfiguredLauncher(() -> {
+            if (error != null) {
+                throw error;
+            }
+            return base;
+        }, config -> qemuLauncher(config, context, mapper, runRoot));
         SandboxHost host = new SandboxHost(sid, runRoot.resolve(sid).resolve("shared"), new LinuxMounter(),
                 launcher, context.events(), context.blockingExecutor(), Clock.systemUTC());
         // SIGTERM or any other way out: never leave a VM or a mount behind.
@@ -59,31 +91,48 @@ public final class CapsaTaskServiceFactory implements TaskServiceFactory {
         return new TaskService(host, new TaskRequests(new OciSpecReader(mapper)), context.shutdown());
     }
 
-    /** Environment variable: seconds the VM boot + agent start may take before Create fails (tests shorten it). */
-    public static final String AGENT_TIMEOUT_ENV = "CAPSA_AGENT_TIMEOUT_SECONDS";
-    static final Duration DEFAULT_AGENT_TIMEOUT = Duration.ofSeconds(180);
-
-    /** {@value #AGENT_TIMEOUT_ENV} when set to a positive number, else 180 s (TCG on a loaded host is slow). */
-    static Duration agentTimeout(Map<String, String> env) {
-        String value = env.get(AGENT_TIMEOUT_ENV);
-        if (value == null || value.isBlank()) {
-            return DEFAULT_AGENT_TIMEOUT;
+    private static QemuSandboxLauncher qemuLauncher(EffectiveConfig config, TaskServiceContext context,
+            ObjectMapper mapper, Path runRoot) {
+        if (config.hypervisorKind() != HypervisorKind.QEMU) {
+            throw new TaskException.InvalidArgument("[runtime] hypervisor = \"" + config.hypervisorKind().tomlName()
+                    + "\" (" + config.get(capsa.config.Section.RUNTIME, "hypervisor").source().describe()
+                    + ") is not wired into the shim yet; use \"qemu\"", null);
         }
-        try {
-            long seconds = Long.parseLong(value.trim());
-            if (seconds > 0) {
-                return Duration.ofSeconds(seconds);
-            }
-        } catch (NumberFormatException e) {
-            // fall through: a typo must not turn into an endless or zero wait
-        }
-        throw new TaskException.InvalidArgument(AGENT_TIMEOUT_ENV + " must be a positive number of seconds, not "
-                + value, null);
+        GuestImage image = guestImage(config);
+        QemuConfig qemu = QemuConfig.defaults().withBinary(config.hypervisor().path());
+        var group = context.transport().eventLoopGroup();
+        var vsock = config.agent().channel() == AgentChannel.VSOCK
+                ? Optional.of(new VsockConnector(group, context.blockingExecutor()))
+                : Optional.<VsockConnector>empty();
+        QemuHypervisor hypervisor = new QemuHypervisor(qemu, group, HostFacts.probe(qemu.binary()), mapper,
+                vsock.map(c -> c));
+        return new QemuSandboxLauncher(hypervisor, new QemuSandboxLauncher.Settings(image, config), runRoot,
+                context.blockingExecutor(), deviceSettings(config));
     }
 
-    private GuestImage guestImage() {
-        Path manifest = GuestImage.locate(env).orElseThrow(() -> new TaskException.Unavailable(
-                "no guest image: set " + GuestImage.MANIFEST_ENV + " or build build/guest-agent", null));
+    /**
+     * VFIO passthrough as the configuration allows: on when {@code cold_plug_vfio} or {@code hot_plug_vfio} names a
+     * port, {@code pcie_root_port} spare root ports for hot-plug (at least one), guest-kernel or vfio mode.
+     */
+    static DeviceSettings deviceSettings(EffectiveConfig config) {
+        var hv = config.hypervisor();
+        if (!hv.vfioEnabled()) {
+            return DeviceSettings.disabled();
+        }
+        PassthroughSettings defaults = PassthroughSettings.defaults();
+        var passthrough = new PassthroughSettings(Math.max(1, hv.pcieRootPorts()), defaults.sparePortReserve(),
+                defaults.firmware(), defaults.kernelParams());
+        return new DeviceSettings(true, Path.of("/sys"), DeviceSettings.STANDARD_CDI_DIRS, false,
+                config.runtime().vfioMode() == VfioMode.GUEST_KERNEL, passthrough);
+    }
+
+    private static GuestImage guestImage(EffectiveConfig config) {
+        Optional<Path> configured = config.hypervisor().guestManifest();
+        Path manifest = GuestImage.locate(configured).orElseThrow(() -> new TaskException.Unavailable(configured
+                .map(p -> "guest manifest " + p + " is not readable (guest_manifest, from " + config.get(
+                        config.hypervisorSection(), "guest_manifest").source().describe() + ")")
+                .orElse("no guest image: set guest_manifest (or " + GuestImage.MANIFEST_ENV
+                        + "), or build build/guest-agent"), null));
         try {
             return GuestImage.load(manifest);
         } catch (IOException e) {

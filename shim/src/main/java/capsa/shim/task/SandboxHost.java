@@ -53,6 +53,8 @@ public final class SandboxHost {
             throw new TaskException.FailedPrecondition("shim " + sandboxId + " is shutting down");
         }
         if (sandbox == null) {
+            // Configuration and annotation errors fail here, before anything is created.
+            SandboxLauncher podLauncher = launcher.forPod(t.spec().getAnnotationsMap());
             SandboxShare share;
             try {
                 share = SandboxShare.create(shareDir, mounter);
@@ -61,7 +63,7 @@ public final class SandboxHost {
             }
             try {
                 sandbox = Sandbox.start(sandboxId, t.spec(), sharesPidNamespace(t.spec()), share,
-                        launcher, events, blocking, clock);
+                        podLauncher, events, blocking, clock);
             } catch (RuntimeException e) {
                 try {
                     share.close();

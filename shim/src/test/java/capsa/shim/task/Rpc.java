@@ -43,4 +43,14 @@ final class Rpc {
             return Status.fromThrowable(e.getCause()).getCode();
         }
     }
+
+    /** The status description of a failed call ("" if it succeeded). */
+    static <Q, R> String message(BiConsumer<Q, StreamObserver<R>> handler, Q request) throws Exception {
+        try {
+            call(handler, request).get(20, TimeUnit.SECONDS);
+            return "";
+        } catch (ExecutionException e) {
+            return String.valueOf(Status.fromThrowable(e.getCause()).getDescription());
+        }
+    }
 }
