@@ -144,6 +144,11 @@ install -m 755 "$NATIVES/com/sun/jna/linux-x86-64/libjnidispatch.so" "$TMP/capsa
 install -m 644 "$JAR" "$TMP/capsa/agent.jar"
 install -m 755 "$HERE/agent-launcher" "$TMP/capsa/agent"
 install -m 644 "$HERE/agent-jvm.options" "$TMP/capsa/jvm.options"
+if [ "$JDK_MAJOR" -ge 24 ]; then
+    # JNA's System.load and Netty's Unsafe use are allowed anyway; saying so spares the console (slow under TCG)
+    # the JDK's warnings about them at every boot. JDK 17 does not know these options.
+    printf '%s\n' --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow >>"$TMP/capsa/jvm.options"
+fi
 # AppCDS: a dynamic archive of the classes the agent loads up to "ready" (Netty, ttrpc, protobuf,
 # JNA, logback, the agent), layered on the runtime's archive. The JVM checks the jar's path, size
 # and mtime, so the training run happens in a chroot of this very tree with the jar at the mtime

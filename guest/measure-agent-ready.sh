@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Boots the agent guest image N times under QEMU/TCG (microvm, 512 MiB, 1 vCPU, the shape the tests use) and
+# Boots the agent guest image N times under QEMU/TCG (microvm, 512 MiB, 1 vCPU, the kernel parameters of the
+# hypervisor layer: the shape the tests use) and
 # prints, per boot, when /init started and when the agent's ready line came, both in guest uptime:
 #
 #   guest/measure-agent-ready.sh [IMAGE_DIR] [N] [extra kernel params...]
@@ -20,7 +21,7 @@ MANIFEST=$IMAGE/manifest.properties
 prop() { sed -n "s/^$1=//p" "$MANIFEST"; }
 VMLINUX=$(prop vmlinux); INITRD=$(prop initramfs)
 KHZ=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
-APPEND="console=ttyS0 quiet panic=-1 cryptomgr.notests=1${KHZ:+ tsc_early_khz=$KHZ} capsa.debug=1 $EXTRA"
+APPEND="console=ttyS0 quiet panic=-1 cryptomgr.notests=1 initcall_blacklist=crypto_kdf108_init tsc=reliable mitigations=off${KHZ:+ tsc_early_khz=$KHZ} capsa.debug=1 $EXTRA"
 
 WORK=$(mktemp -d /tmp/capsa-agent-ready.XXXXXX)
 QEMU_PID=

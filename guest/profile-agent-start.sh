@@ -44,7 +44,7 @@ echo "PROFILE classes loaded: \$(wc -l </tmp/cl.log), from outside the archives:
 SH
 qemu-system-x86_64 -M microvm -accel tcg -m 512 -smp 1 -display none -nodefaults -no-reboot \
     -serial "file:$WORK/console.log" -kernel "$(prop vmlinux)" -initrd "$(prop initramfs)" \
-    -append "console=ttyS0 quiet panic=-1 cryptomgr.notests=1${KHZ:+ tsc_early_khz=$KHZ} capsa.mount9p=1 capsa.init=\"sh /run/kata-containers/shared/containers/profile.sh\"" \
+    -append "console=ttyS0 quiet panic=-1 cryptomgr.notests=1 initcall_blacklist=crypto_kdf108_init tsc=reliable mitigations=off${KHZ:+ tsc_early_khz=$KHZ} capsa.mount9p=1 capsa.init=\"sh /run/kata-containers/shared/containers/profile.sh\"" \
     -fsdev "local,id=fs0,path=$WORK/share,security_model=none" -device virtio-9p-device,fsdev=fs0,mount_tag=kataShared \
     </dev/null >"$WORK/qemu.out" 2>&1 &
 QEMU_PID=$!

@@ -139,6 +139,15 @@ class AgentInGuestTest {
         .setSignal(SIGKILL).build());
     assertThat(waitProcess("killme", "killme")).isEqualTo(128 + SIGKILL);
 
+    // A container init with a TERM trap, signalled as a shim does for `ctr task kill` (exec_id empty: every process).
+    // Only once the trap is set: until then the kernel drops SIGTERM to a pid namespace's init, as it has no handler.
+    createAndStart("trap", GuestSpecs.spec("/bin/sh", "-c",
+        "trap 'exit 143' TERM; echo armed; while true; do sleep 1; done"), false);
+    assertThat(readUntil("trap", "trap", "armed")).contains("armed");
+    call().signalProcess(SignalProcessRequest.newBuilder().setContainerId("trap").setExecId("")
+        .setSignal(SIGTERM).build());
+    assertThat(waitProcess("trap", "trap")).isEqualTo(128 + SIGTERM);
+
     // SIGTERM has no default action for a pid namespace's init, so it goes to a sleep that is not pid 1: an exec.
     exec("idle", "term", GuestSpecs.process(false, "/bin/sleep", "1000"));
     call().signalProcess(SignalProcessRequest.newBuilder().setContainerId("idle").setExecId("term")
