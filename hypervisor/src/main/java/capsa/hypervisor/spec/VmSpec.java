@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  * @param vmmLog file receiving the VMM's own stdout/stderr (kept after the VM is gone)
  * @param runtimeDir per-VM directory for sockets and pidfile; must not exist yet, is created at boot and deleted on
  *     close
+ * @param networkNamespace the network namespace the VMM process runs in (where the NICs' taps are), or empty for
+ *     the caller's own
  */
 public record VmSpec(
     String id,
@@ -51,7 +53,8 @@ public record VmSpec(
     int pcieRootPorts,
     Path consoleLog,
     Path vmmLog,
-    Path runtimeDir) {
+    Path runtimeDir,
+    Optional<Path> networkNamespace) {
 
   public static final int MAX_VCPUS = 255;
   public static final DataSize MIN_MEMORY = DataSize.mebibytes(64);
@@ -68,6 +71,7 @@ public record VmSpec(
     Objects.requireNonNull(consoleLog, "consoleLog");
     Objects.requireNonNull(vmmLog, "vmmLog");
     Objects.requireNonNull(runtimeDir, "runtimeDir");
+    Objects.requireNonNull(networkNamespace, "networkNamespace");
     kernelParams = List.copyOf(kernelParams);
     sharedFs = Objects.requireNonNull(sharedFs, "sharedFs");
     blockDevices = List.copyOf(blockDevices);
@@ -133,7 +137,7 @@ public record VmSpec(
   /** A copy with another runtime directory and logs; handy to boot the same guest twice. */
   public VmSpec withPaths(String newId, Path newRuntimeDir, Path newConsoleLog, Path newVmmLog) {
     return new VmSpec(newId, vcpus, maxVcpus, memory, maxMemory, boot, kernelParams, machine, sharedFs, agentChannel,
-        blockDevices, nics, vfioDevices, pcieRootPorts, newConsoleLog, newVmmLog, newRuntimeDir);
+        blockDevices, nics, vfioDevices, pcieRootPorts, newConsoleLog, newVmmLog, newRuntimeDir, networkNamespace);
   }
 
   /** Mutable builder; {@link #build()} validates. Defaults: 1 vCPU, 512 MiB, microvm, virtio-serial agent channel. */
@@ -155,6 +159,7 @@ public record VmSpec(
     private Path consoleLog;
     private Path vmmLog;
     private Path runtimeDir;
+    private Path networkNamespace;
 
     private Builder() {}
 
@@ -243,10 +248,17 @@ public record VmSpec(
       return this;
     }
 
+    /** Runs the VMM inside this network namespace (e.g. {@code /var/run/netns/cni-...}). */
+    public Builder networkNamespace(Path v) {
+      networkNamespace = v;
+      return this;
+    }
+
     public VmSpec build() {
       return new VmSpec(id, vcpus, maxVcpus == null ? vcpus : maxVcpus, memory,
           maxMemory == null ? memory : maxMemory, boot, kernelParams, machine, Optional.ofNullable(sharedFs),
-          agentChannel, blockDevices, nics, vfioDevices, pcieRootPorts, consoleLog, vmmLog, runtimeDir);
+          agentChannel, blockDevices, nics, vfioDevices, pcieRootPorts, consoleLog, vmmLog, runtimeDir,
+          Optional.ofNullable(networkNamespace));
     }
   }
 }
