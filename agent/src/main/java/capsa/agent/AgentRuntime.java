@@ -5,6 +5,9 @@ import capsa.agent.cgroup.OomWatcher;
 import capsa.agent.container.ContainerManager;
 import capsa.agent.container.ContainerRegistry;
 import capsa.agent.container.ContainerSettings;
+import capsa.agent.network.LauncherNetCommands;
+import capsa.agent.network.NetworkService;
+import capsa.agent.network.PciNetDevices;
 import capsa.agent.proc.ProcessLauncher;
 import capsa.agent.rpc.AgentServiceHandler;
 import capsa.agent.rpc.HealthHandler;
@@ -112,7 +115,11 @@ public final class AgentRuntime implements AutoCloseable {
             oom,
             new GuestResources(p.paths().sysfs()),
             p.system(),
-            AgentServiceHandler.details(VERSION, ProcessHandle.current().pid() == 1, storages.drivers()));
+            AgentServiceHandler.details(VERSION, ProcessHandle.current().pid() == 1, storages.drivers()),
+            new NetworkService(
+                LauncherNetCommands.busybox(p.launcher(), p.runc().workDir()),
+                new PciNetDevices(p.paths().sysfs()),
+                Duration.ofSeconds(5)));
     transport = TtrpcTransport.create(1, 32, 256);
     server =
         TtrpcServer.builder(transport)
