@@ -9,6 +9,9 @@ import capsa.hypervisor.spec.SharedFs;
 import capsa.hypervisor.spec.VmSpec;
 import capsa.shim.agent.GuestAgent;
 import capsa.shim.agent.TtrpcGuestAgent;
+import capsa.shim.network.NetworkException;
+import capsa.shim.network.PodNetworking;
+import capsa.shim.network.SandboxNetwork;
 import capsa.shim.rootfs.RunDirs;
 import capsa.ttrpc.client.TtrpcClient;
 import io.netty.channel.Channel;
@@ -17,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -41,12 +45,15 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
     private final Settings settings;
     private final Path runRoot;
     private final Executor callbacks;
+    private final PodNetworking networking;
 
-    public QemuSandboxLauncher(Hypervisor hypervisor, Settings settings, Path runRoot, Executor callbacks) {
+    public QemuSandboxLauncher(Hypervisor hypervisor, Settings settings, Path runRoot, Executor callbacks,
+            PodNetworking networking) {
         this.hypervisor = hypervisor;
         this.settings = settings;
         this.runRoot = runRoot;
         this.callbacks = callbacks;
+        this.networking = networking;
     }
 
     /** The per-sandbox directory (the share lives in {@code shared/} below it). */
@@ -55,12 +62,27 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
     }
 
     @Override
-    public SandboxVm launch(String sandboxId, Path shareDir) {
+    public SandboxVm launch(String sandboxId, Path shareDir, Optional<Path> netns) {
+        SandboxNetwork net;
+        try {
+            net = networking.attach(netns);
+        } catch (NetworkException e) {
+            throw new TaskException.Unavailable("pod network of " + sandboxId + ": " + e.getMessage(), e);
+        }
+        try {
+            return launch(sandboxId, shareDir, net);
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
+    private SandboxVm launch(String sandboxId, Path shareDir, SandboxNetwork net) {
         Path dir = sandboxDir(sandboxId);
         VmSpec spec;
         try {
             Files.createDirectories(dir);
-            spec = VmSpec.builder()
+            VmSpec.Builder b = VmSpec.builder()
                     .id(vmId(sandboxId))
                     .vcpus(settings.vcpus())
                     .memory(settings.memory())
@@ -70,8 +92,10 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
                     .kernelParam("agent.channel=serial")
                     .consoleLog(dir.resolve("console.log"))
                     .vmmLog(dir.resolve("vmm.log"))
-                    .runtimeDir(dir.resolve("vm"))
-                    .build();
+                    .runtimeDir(dir.resolve("vm"));
+            net.nics().forEach(b::nic);
+            net.vmmNamespace().ifPresent(b::networkNamespace);
+            spec = b.build();
         } catch (IOException | RuntimeException e) {
             RunDirs.remove(dir.resolve("vm"));
             throw new TaskException.Unavailable("cannot prepare the VM of " + sandboxId + ": " + e.getMessage(), e);
@@ -89,8 +113,19 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
             Channel ch = vm.connectAgent(settings.agentTimeout()).join();
             TtrpcClient client = TtrpcClient.over(ch, callbacks);
             log.info("sandbox {}: VM pid {} agent ready ({})", sandboxId, pid, vm.timeline().describe());
-            return new QemuSandboxVm(vm, new TtrpcGuestAgent(client, settings.controlTimeout()), pid,
-                    settings.image().kernelRelease(), dir);
+            TtrpcGuestAgent agent = new TtrpcGuestAgent(client, settings.controlTimeout());
+            try {
+                GuestNetworkSetup.apply(agent, net.guestNetwork());
+            } catch (TaskException.Unavailable e) {
+                log.warn("sandbox {}: {}; console tail:\n{}", sandboxId, e.getMessage(), tail(spec.consoleLog()));
+                agent.close();
+                vm.close();
+                deleteLogs(dir);
+                throw e;
+            }
+            return new QemuSandboxVm(vm, agent, pid, settings.image().kernelRelease(), dir, net);
+        } catch (TaskException.Unavailable e) {
+            throw e;
         } catch (RuntimeException e) {
             log.warn("sandbox {}: agent unreachable; console tail:\n{}", sandboxId, tail(spec.consoleLog()));
             vm.close();
@@ -140,13 +175,15 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
         private final String kernelRelease;
         private final Path dir;
         private final CompletableFuture<Void> exited;
+        private final SandboxNetwork net;
 
-        QemuSandboxVm(Vm vm, GuestAgent agent, int pid, String kernelRelease, Path dir) {
+        QemuSandboxVm(Vm vm, GuestAgent agent, int pid, String kernelRelease, Path dir, SandboxNetwork net) {
             this.vm = vm;
             this.agent = agent;
             this.pid = pid;
             this.kernelRelease = kernelRelease;
             this.dir = dir;
+            this.net = net;
             this.exited = vm.exit().thenApply(e -> null);
         }
 
@@ -174,6 +211,8 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
         public void stop() {
             agent.close();
             vm.close();
+            // After the VMM let go of the taps: the namespace is left as CNI made it.
+            net.close();
         }
 
         @Override

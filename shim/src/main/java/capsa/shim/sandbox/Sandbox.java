@@ -67,10 +67,11 @@ public final class Sandbox {
      * the VM is stopped again.
      *
      * @param pidns the pod shares one pid namespace among its containers
+     * @param netns the pod network namespace (its interfaces become the VM's NICs), empty for none
      */
-    public static Sandbox start(String id, String hostname, boolean pidns, SandboxShare share,
+    public static Sandbox start(String id, String hostname, boolean pidns, Optional<Path> netns, SandboxShare share,
             SandboxLauncher launcher, EventPublisher events, Executor blocking, Clock clock) {
-        SandboxVm vm = launcher.launch(id, share.dir());
+        SandboxVm vm = launcher.launch(id, share.dir(), netns);
         try {
             vm.agent().createSandbox(id, hostname, SandboxStorages.all(), pidns).join();
         } catch (CompletionException e) {

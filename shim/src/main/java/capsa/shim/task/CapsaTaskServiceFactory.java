@@ -6,6 +6,8 @@ import capsa.hypervisor.qemu.QemuHypervisor;
 import capsa.hypervisor.spec.DataSize;
 import capsa.shim.daemon.TaskServiceContext;
 import capsa.shim.daemon.TaskServiceFactory;
+import capsa.shim.network.InternetworkingModel;
+import capsa.shim.network.PodNetworking;
 import capsa.shim.rootfs.LinuxMounter;
 import capsa.shim.sandbox.GuestImage;
 import capsa.shim.sandbox.QemuSandboxLauncher;
@@ -41,21 +43,26 @@ public final class CapsaTaskServiceFactory implements TaskServiceFactory {
         ObjectMapper mapper = new ObjectMapper();
         Path runRoot = Optional.ofNullable(env.get("CAPSA_RUN_ROOT")).map(Path::of).orElse(RUN_ROOT);
         String sid = context.spec().groupId();
-        SandboxLauncher launcher = (id, share) -> {
+        SandboxLauncher launcher = (id, share, netns) -> {
             GuestImage image = guestImage();
             QemuConfig qemu = QemuConfig.defaults();
             QemuHypervisor hypervisor = new QemuHypervisor(qemu, context.transport().eventLoopGroup(),
                     HostFacts.probe(qemu.binary()), mapper, Optional.empty());
             var settings = new QemuSandboxLauncher.Settings(image, 1, DataSize.mebibytes(512),
                     Duration.ofSeconds(180), Duration.ofSeconds(60));
-            return new QemuSandboxLauncher(hypervisor, settings, runRoot, context.blockingExecutor())
-                    .launch(id, share);
+            return new QemuSandboxLauncher(hypervisor, settings, runRoot, context.blockingExecutor(),
+                    PodNetworking.of(networkModel(), mapper)).launch(id, share, netns);
         };
         SandboxHost host = new SandboxHost(sid, runRoot.resolve(sid).resolve("shared"), new LinuxMounter(),
                 launcher, context.events(), context.blockingExecutor(), Clock.systemUTC());
         // SIGTERM or any other way out: never leave a VM or a mount behind.
         context.shutdown().registerCallback("stop sandbox " + sid, () -> host.stopIfEmpty(true).join());
         return new TaskService(host, new TaskRequests(new OciSpecReader(mapper)), context.shutdown());
+    }
+
+    /** {@code CAPSA_INTERNETWORKING_MODEL} until the configuration file carries {@code internetworking_model}. */
+    private InternetworkingModel networkModel() {
+        return InternetworkingModel.parse(env.getOrDefault("CAPSA_INTERNETWORKING_MODEL", "tcfilter"));
     }
 
     private GuestImage guestImage() {

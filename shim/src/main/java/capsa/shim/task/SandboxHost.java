@@ -2,6 +2,7 @@ package capsa.shim.task;
 
 import capsa.proto.oci.Spec;
 import capsa.shim.events.EventPublisher;
+import capsa.shim.network.SpecNamespaces;
 import capsa.shim.rootfs.Mounter;
 import capsa.shim.rootfs.RunDirs;
 import capsa.shim.rootfs.SandboxShare;
@@ -60,8 +61,8 @@ public final class SandboxHost {
                 throw new TaskException.Internal("cannot create the share " + shareDir + ": " + e.getMessage(), e);
             }
             try {
-                sandbox = Sandbox.start(sandboxId, t.spec().getHostname(), sharesPidNamespace(t.spec()), share,
-                        launcher, events, blocking, clock);
+                sandbox = Sandbox.start(sandboxId, t.spec().getHostname(), sharesPidNamespace(t.spec()),
+                        SpecNamespaces.network(t.spec()), share, launcher, events, blocking, clock);
             } catch (RuntimeException e) {
                 try {
                     share.close();
