@@ -209,10 +209,13 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
 
         @Override
         public void stop() {
-            agent.close();
-            vm.close();
-            // After the VMM let go of the taps: the namespace is left as CNI made it.
-            net.close();
+            try {
+                agent.close();
+                vm.close();
+            } finally {
+                // After the VMM let go of the taps: the namespace is left as CNI made it.
+                net.close();
+            }
         }
 
         @Override
