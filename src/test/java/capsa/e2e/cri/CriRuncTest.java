@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The CRI harness proven against the stock runc handler: crictl's flows through containerd's CRI plugin, host-network
- * pods. A later shim test runs the same flows with the {@code capsa} handler. One containerd serves the class; every
- * test runs (and removes) its own pod.
+ * pods. {@link CriPodInVmTest} runs the same flows with the {@code capsa} handler. One containerd serves the class;
+ * every test runs (and removes) its own pod.
  */
 @ExtendWith(BusyboxImageExtension.class)
 @Timeout(300)

@@ -52,6 +52,9 @@ public interface GuestAgent extends AutoCloseable {
 
     CompletableFuture<Void> removeContainer(String containerId, int timeoutSeconds);
 
+    /** Long poll: completes with the id of the next container that had an OOM kill. */
+    CompletableFuture<String> getOomEvent();
+
     /** Closes the connection; pending calls fail with {@code UNAVAILABLE}. */
     @Override
     void close();

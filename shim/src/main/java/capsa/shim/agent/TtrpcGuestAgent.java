@@ -9,9 +9,11 @@ import capsa.proto.agent.CreateContainerRequest;
 import capsa.proto.agent.CreateSandboxRequest;
 import capsa.proto.agent.DestroySandboxRequest;
 import capsa.proto.agent.ExecProcessRequest;
+import capsa.proto.agent.GetOOMEventRequest;
 import capsa.proto.agent.Interfaces;
 import capsa.proto.agent.ListInterfacesRequest;
 import capsa.proto.agent.ListRoutesRequest;
+import capsa.proto.agent.OOMEvent;
 import capsa.proto.agent.PauseContainerRequest;
 import capsa.proto.agent.ReadStreamRequest;
 import capsa.proto.agent.ReadStreamResponse;
@@ -213,6 +215,11 @@ public final class TtrpcGuestAgent implements GuestAgent, GuestNetworkAgent {
     @Override
     public CompletableFuture<List<Route>> listRoutes() {
         return map(control().listRoutes(ListRoutesRequest.getDefaultInstance()), Routes::getRoutesList);
+    }
+
+    @Override
+    public CompletableFuture<String> getOomEvent() {
+        return map(stub.getOOMEvent(GetOOMEventRequest.getDefaultInstance()), OOMEvent::getContainerId);
     }
 
     @Override

@@ -1,10 +1,13 @@
 package capsa.shim.sandbox;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** One container in a sandbox: bundle, init process, execs, state. Lifecycle thread only. */
 final class Container {
@@ -15,6 +18,8 @@ final class Container {
     private final TaskProcess init;
     private final Map<String, TaskProcess> execs = new LinkedHashMap<>();
     private ContainerState state = new ContainerState.Created();
+    private final CompletableFuture<Void> oomKilled = new CompletableFuture<>();
+    private boolean memoryLimited;
 
     Container(String id, Path bundle, boolean rootfsMounted, TaskProcess init) {
         this.id = id;
@@ -50,6 +55,20 @@ final class Container {
         state = next;
     }
 
+    /** Whether a memory limit was set (at create or by Update): only then can the OOM killer end it. */
+    boolean memoryLimited() {
+        return memoryLimited;
+    }
+
+    void memoryLimited(boolean limited) {
+        memoryLimited |= limited;
+    }
+
+    /** Completes when the agent reported an OOM kill in this container. */
+    CompletableFuture<Void> oomKilled() {
+        return oomKilled;
+    }
+
     /** The process with {@code execId}; empty exec id (or the container id) is init. */
     Optional<TaskProcess> process(String execId) {
         if (execId.isEmpty() || execId.equals(id)) {
@@ -72,5 +91,34 @@ final class Container {
 
     Collection<TaskProcess> execs() {
         return execs.values();
+    }
+
+    /** What State reports about {@code p}, one of this container's processes. */
+    ProcessSnapshot snapshot(TaskProcess p, int pid) {
+        ContainerState status = p.isInit() ? state : asContainerState(p.state());
+        Optional<ProcessState.Exited> exit = p.state() instanceof ProcessState.Exited e ? Optional.of(e)
+                : Optional.empty();
+        return new ProcessSnapshot(p.id(), p.isInit() ? "" : p.id(), bundle, pid, status, p.stdio(), exit);
+    }
+
+    private static ContainerState asContainerState(ProcessState s) {
+        if (s instanceof ProcessState.Created) {
+            return new ContainerState.Created();
+        }
+        return s instanceof ProcessState.Running ? new ContainerState.Running() : new ContainerState.Stopped();
+    }
+
+    /** Pids: {@code pid} (the VM's) once for a live init and once per running exec, with its exec id. */
+    List<ProcessPid> pids(int pid) {
+        List<ProcessPid> out = new ArrayList<>();
+        if (!(init.state() instanceof ProcessState.Exited)) {
+            out.add(new ProcessPid(pid, ""));
+        }
+        for (TaskProcess e : execs.values()) {
+            if (e.state() instanceof ProcessState.Running) {
+                out.add(new ProcessPid(pid, e.id()));
+            }
+        }
+        return out;
     }
 }

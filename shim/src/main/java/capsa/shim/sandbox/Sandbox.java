@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +48,7 @@ public final class Sandbox {
     private final SerialExecutor lifecycle;
     private final GuestSpecRewriter rewriter = new GuestSpecRewriter();
     private final Map<String, Container> containers = new LinkedHashMap<>(); // lifecycle thread only
+    private final OomMonitor oom;
     private volatile boolean vmGone;
 
     private Sandbox(String id, SandboxVm vm, SandboxShare share, EventPublisher events, Executor blocking,
@@ -60,6 +60,10 @@ public final class Sandbox {
         this.blocking = blocking;
         this.clock = clock;
         this.lifecycle = new SerialExecutor(blocking);
+        this.oom = new OomMonitor(vm.agent(), cid -> lifecycle.submit(() -> {
+            onOom(cid);
+            return null;
+        }));
     }
 
     /**
@@ -84,6 +88,7 @@ public final class Sandbox {
             s.onVmExit();
             return null;
         }));
+        s.oom.start();
         return s;
     }
 
@@ -124,7 +129,9 @@ public final class Sandbox {
                         : (RuntimeException) e;
             }
             TaskProcess init = new TaskProcess(t.id(), t.id(), t.stdio(), Optional.empty());
-            containers.put(t.id(), new Container(t.id(), t.bundle(), mounted, init));
+            Container c = new Container(t.id(), t.bundle(), mounted, init);
+            c.memoryLimited(t.spec().getLinux().getResources().getMemory().getLimit() > 0);
+            containers.put(t.id(), c);
             events.created(t, vm.pid());
             return vm.pid();
         });
@@ -186,6 +193,8 @@ public final class Sandbox {
             CompletableFuture<Void> drained = p.io().map(ProcessIo::outputDone)
                     .orElse(CompletableFuture.completedFuture(null));
             drained.completeOnTimeout(null, OUTPUT_DRAIN.toMillis(), TimeUnit.MILLISECONDS)
+                    .thenCompose(v -> lifecycle.submit(() -> barrier(p, status, error)))
+                    .thenCompose(barrier -> barrier)
                     .thenRun(() -> lifecycle.submit(() -> {
                         if (error != null) {
                             // A lost connection means the VM is going: onVmExit reports every process then, execs
@@ -200,6 +209,12 @@ public final class Sandbox {
                         return null;
                     }));
         });
+    }
+
+    /** What the exit of {@code p} waits for first (lifecycle thread); nothing when the wait itself failed. */
+    private CompletableFuture<Void> barrier(TaskProcess p, Integer status, Throwable error) {
+        return error != null ? CompletableFuture.completedFuture(null)
+                : ExitBarrier.before(containers.get(p.containerId()), p, status);
     }
 
     private void exited(TaskProcess p, int status) {
@@ -217,6 +232,18 @@ public final class Sandbox {
             }
         }
         p.moveTo(e);
+    }
+
+    /** The agent saw an OOM kill: TaskOOM, before the exit it causes (see {@link ExitBarrier}). */
+    private void onOom(String cid) {
+        if (vmGone) {
+            return;
+        }
+        events.oom(cid);
+        Container c = containers.get(cid);
+        if (c != null) {
+            c.oomKilled().complete(null);
+        }
     }
 
     private void onVmExit() {
@@ -281,32 +308,13 @@ public final class Sandbox {
     public CompletableFuture<ProcessSnapshot> state(String cid, String execId) {
         return lifecycle.submit(() -> {
             Container c = container(cid);
-            TaskProcess p = process(c, execId);
-            ContainerState status = p.isInit() ? c.state() : switchProcess(p.state());
-            Optional<ProcessState.Exited> exit = p.state() instanceof ProcessState.Exited e ? Optional.of(e)
-                    : Optional.empty();
-            return new ProcessSnapshot(p.id(), p.isInit() ? "" : p.id(), c.bundle(), vm.pid(), status, p.stdio(),
-                    exit);
+            return c.snapshot(process(c, execId), vm.pid());
         });
     }
 
-    private static ContainerState switchProcess(ProcessState s) {
-        if (s instanceof ProcessState.Created) {
-            return new ContainerState.Created();
-        }
-        return s instanceof ProcessState.Running ? new ContainerState.Running() : new ContainerState.Stopped();
-    }
-
-    /** The pids containerd lists: the VM's, once per live process. */
-    public CompletableFuture<List<Integer>> pids(String cid) {
-        return lifecycle.submit(() -> {
-            Container c = container(cid);
-            List<Integer> out = new ArrayList<>();
-            if (!(c.init().state() instanceof ProcessState.Exited)) {
-                out.add(vm.pid());
-            }
-            return out;
-        });
+    /** The pids containerd lists: the VM's, once per live process; execs carry their exec id. */
+    public CompletableFuture<List<ProcessPid>> pids(String cid) {
+        return lifecycle.submit(() -> container(cid).pids(vm.pid()));
     }
 
     public CompletableFuture<DeleteResult> delete(String cid, String execId) {
@@ -395,6 +403,7 @@ public final class Sandbox {
                 throw new TaskException.FailedPrecondition("container " + cid + " is stopped");
             }
             AgentCalls.call("UpdateContainer " + cid, vm.agent().updateContainer(cid, rewriter.resources(resources)));
+            c.memoryLimited(resources.getMemory().getLimit() > 0);
             return null;
         });
     }
@@ -421,6 +430,7 @@ public final class Sandbox {
 
     /** Destroys the guest sandbox, stops the VM and removes the share. Idempotent. */
     public CompletableFuture<Void> stop() {
+        oom.stop();
         return lifecycle.submit(() -> {
             if (!vmGone) {
                 try {

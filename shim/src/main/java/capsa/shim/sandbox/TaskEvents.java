@@ -6,6 +6,7 @@ import capsa.proto.containerd.events.TaskExecAdded;
 import capsa.proto.containerd.events.TaskExecStarted;
 import capsa.proto.containerd.events.TaskExit;
 import capsa.proto.containerd.events.TaskIO;
+import capsa.proto.containerd.events.TaskOOM;
 import capsa.proto.containerd.events.TaskPaused;
 import capsa.proto.containerd.events.TaskResumed;
 import capsa.proto.containerd.events.TaskStart;
@@ -64,6 +65,10 @@ final class TaskEvents {
         publisher.publish(TaskDelete.newBuilder().setContainerId(p.containerId()).setPid(r.pid())
                 .setExitStatus(r.exitStatus()).setExitedAt(timestamp(r.exitedAt()))
                 .setId(p.isInit() ? "" : p.id()).build());
+    }
+
+    void oom(String containerId) {
+        publisher.publish(TaskOOM.newBuilder().setContainerId(containerId).build());
     }
 
     void paused(String containerId) {

@@ -49,7 +49,7 @@ public final class CapsaTaskServiceFactory implements TaskServiceFactory {
             QemuHypervisor hypervisor = new QemuHypervisor(qemu, context.transport().eventLoopGroup(),
                     HostFacts.probe(qemu.binary()), mapper, Optional.empty());
             var settings = new QemuSandboxLauncher.Settings(image, 1, DataSize.mebibytes(512),
-                    Duration.ofSeconds(180), Duration.ofSeconds(60));
+                    agentTimeout(env), Duration.ofSeconds(60));
             return new QemuSandboxLauncher(hypervisor, settings, runRoot, context.blockingExecutor(),
                     PodNetworking.of(networkModel(), mapper)).launch(id, share, netns);
         };
@@ -63,6 +63,28 @@ public final class CapsaTaskServiceFactory implements TaskServiceFactory {
     /** {@code CAPSA_INTERNETWORKING_MODEL} until the configuration file carries {@code internetworking_model}. */
     private InternetworkingModel networkModel() {
         return InternetworkingModel.parse(env.getOrDefault("CAPSA_INTERNETWORKING_MODEL", "tcfilter"));
+    }
+
+    /** Environment variable: seconds the VM boot + agent start may take before Create fails (tests shorten it). */
+    public static final String AGENT_TIMEOUT_ENV = "CAPSA_AGENT_TIMEOUT_SECONDS";
+    static final Duration DEFAULT_AGENT_TIMEOUT = Duration.ofSeconds(180);
+
+    /** {@value #AGENT_TIMEOUT_ENV} when set to a positive number, else 180 s (TCG on a loaded host is slow). */
+    static Duration agentTimeout(Map<String, String> env) {
+        String value = env.get(AGENT_TIMEOUT_ENV);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_AGENT_TIMEOUT;
+        }
+        try {
+            long seconds = Long.parseLong(value.trim());
+            if (seconds > 0) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // fall through: a typo must not turn into an endless or zero wait
+        }
+        throw new TaskException.InvalidArgument(AGENT_TIMEOUT_ENV + " must be a positive number of seconds, not "
+                + value, null);
     }
 
     private GuestImage guestImage() {

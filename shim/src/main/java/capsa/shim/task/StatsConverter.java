@@ -25,6 +25,11 @@ final class StatsConverter {
         return AnyCodec.pack(toMetrics(s));
     }
 
+    /** The Metrics CRI decodes on a host with {@code cgroups}. */
+    static Any toAny(CgroupStats s, HostCgroups cgroups) {
+        return cgroups == HostCgroups.V2 ? AnyCodec.pack(StatsV2Converter.toMetrics(s)) : toAny(s);
+    }
+
     static Metrics toMetrics(CgroupStats s) {
         Metrics.Builder m = Metrics.newBuilder();
         if (s.hasCpuStats()) {

@@ -55,11 +55,18 @@ public final class TaskService extends TaskGrpc.TaskImplBase {
     private final SandboxHost host;
     private final TaskRequests requests;
     private final ShutdownService shutdown;
+    private final HostCgroups cgroups;
 
     public TaskService(SandboxHost host, TaskRequests requests, ShutdownService shutdown) {
+        this(host, requests, shutdown, HostCgroups.detect());
+    }
+
+    /** @param cgroups the host's layout: Stats answers in the Metrics version CRI decodes on it */
+    public TaskService(SandboxHost host, TaskRequests requests, ShutdownService shutdown, HostCgroups cgroups) {
         this.host = host;
         this.requests = requests;
         this.shutdown = shutdown;
+        this.cgroups = cgroups;
     }
 
     @Override
@@ -137,7 +144,13 @@ public final class TaskService extends TaskGrpc.TaskImplBase {
     public void pids(PidsRequest r, StreamObserver<PidsResponse> o) {
         on(o, "Pids", r.getId(), s -> s.pids(r.getId()).thenApply(pids -> {
             PidsResponse.Builder b = PidsResponse.newBuilder();
-            pids.forEach(pid -> b.addProcesses(ProcessInfo.newBuilder().setPid(pid)));
+            for (var p : pids) {
+                ProcessInfo.Builder info = ProcessInfo.newBuilder().setPid(p.pid());
+                if (!p.execId().isEmpty()) {
+                    info.setInfo(ProcessDetails.pack(p.execId()));
+                }
+                b.addProcesses(info);
+            }
             return b.build();
         }));
     }
@@ -180,7 +193,7 @@ public final class TaskService extends TaskGrpc.TaskImplBase {
     @Override
     public void stats(StatsRequest r, StreamObserver<StatsResponse> o) {
         on(o, "Stats", r.getId(), s -> s.stats(r.getId())
-                .thenApply(st -> StatsResponse.newBuilder().setStats(StatsConverter.toAny(st)).build()));
+                .thenApply(st -> StatsResponse.newBuilder().setStats(StatsConverter.toAny(st, cgroups)).build()));
     }
 
     @Override

@@ -92,6 +92,12 @@ class FifoLogAppenderTest {
             log("during outage " + i);
         }
 
+        // Wait until the writer has met the EPIPE: a reader opened before that would simply receive line 0.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (appender.droppedLines() == 0) {
+            assertThat(System.nanoTime()).as("the writer notices the reader is gone").isLessThan(deadline);
+            Thread.sleep(10);
+        }
         CompletableFuture<BufferedReader> reopening = openReader(fifo);
         log("after outage");
         try (BufferedReader second = reopening.get(60, TimeUnit.SECONDS)) {

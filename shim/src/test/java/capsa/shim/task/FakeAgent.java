@@ -42,6 +42,11 @@ final class FakeAgent implements GuestAgent {
     void die() {
         dead = true;
         exits.values().forEach(f -> f.completeExceptionally(Status.UNAVAILABLE.asRuntimeException()));
+        synchronized (ooms) {
+            if (oomPoll != null) {
+                oomPoll.completeExceptionally(Status.UNAVAILABLE.asRuntimeException());
+            }
+        }
     }
 
     private <T> CompletableFuture<T> record(String call, T value) {
@@ -140,6 +145,35 @@ final class FakeAgent implements GuestAgent {
     @Override
     public CompletableFuture<Void> removeContainer(String containerId, int timeoutSeconds) {
         return record("RemoveContainer " + containerId, null);
+    }
+
+    private final java.util.ArrayDeque<String> ooms = new java.util.ArrayDeque<>(); // guarded by itself
+    private CompletableFuture<String> oomPoll; // guarded by ooms
+
+    /** The agent reports an OOM kill in {@code cid}: answers the pending GetOOMEvent, or the next one. */
+    void oom(String cid) {
+        synchronized (ooms) {
+            if (oomPoll != null && oomPoll.complete(cid)) {
+                oomPoll = null;
+                return;
+            }
+            ooms.add(cid);
+        }
+    }
+
+    @Override
+    public CompletableFuture<String> getOomEvent() {
+        synchronized (ooms) {
+            calls.add("GetOOMEvent");
+            if (!ooms.isEmpty()) {
+                return CompletableFuture.completedFuture(ooms.poll());
+            }
+            if (dead) {
+                return CompletableFuture.failedFuture(Status.UNAVAILABLE.asRuntimeException());
+            }
+            oomPoll = new CompletableFuture<>();
+            return oomPoll;
+        }
     }
 
     @Override
