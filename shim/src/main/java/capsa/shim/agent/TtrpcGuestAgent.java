@@ -72,9 +72,16 @@ public final class TtrpcGuestAgent implements GuestAgent, GuestNetworkAgent {
     @Override
     public CompletableFuture<Void> createSandbox(
             String sandboxId, String hostname, List<Storage> storages, boolean pidns) {
+        return createSandbox(sandboxId, hostname, List.of(), storages, pidns);
+    }
+
+    @Override
+    public CompletableFuture<Void> createSandbox(
+            String sandboxId, String hostname, List<String> dns, List<Storage> storages, boolean pidns) {
         return done(control().createSandbox(CreateSandboxRequest.newBuilder()
                 .setSandboxId(sandboxId)
                 .setHostname(hostname)
+                .addAllDns(dns)
                 .addAllStorages(storages)
                 .setSandboxPidns(pidns)
                 .build()));

@@ -70,14 +70,13 @@ public final class Sandbox {
      * Boots the VM (sharing {@code share}), creates the agent's sandbox, and watches the VM's death. On failure
      * the VM is stopped again.
      *
-     * @param pidns the pod shares one pid namespace among its containers
-     * @param netns the pod network namespace (its interfaces become the VM's NICs), empty for none
+     * @param setup hostname, pid namespace sharing, network namespace and DNS from the first task's spec
      */
-    public static Sandbox start(String id, String hostname, boolean pidns, Optional<Path> netns, SandboxShare share,
-            SandboxLauncher launcher, EventPublisher events, Executor blocking, Clock clock) {
-        SandboxVm vm = launcher.launch(id, share.dir(), netns);
+    public static Sandbox start(String id, SandboxSetup setup, SandboxShare share, SandboxLauncher launcher,
+            EventPublisher events, Executor blocking, Clock clock) {
+        SandboxVm vm = launcher.launch(id, share.dir(), setup.netns());
         try {
-            vm.agent().createSandbox(id, hostname, SandboxStorages.all(), pidns).join();
+            vm.agent().createSandbox(id, setup.hostname(), setup.dns(), SandboxStorages.all(), setup.pidns()).join();
         } catch (CompletionException e) {
             vm.close();
             throw new TaskException.Unavailable(
