@@ -28,6 +28,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class PodNetworkBench {
 
     static final int MIB = 64;
+    static final int ROUNDS = 2;
     private static final Duration CTR = Duration.ofMinutes(10);
     private static final Pattern SECONDS = Pattern.compile("ELAPSED ([0-9.]+) ([0-9.]+)");
     private static final Pattern RTT = Pattern.compile("min/avg/max = ([0-9.]+)/([0-9.]+)/([0-9.]+)");
@@ -44,13 +45,13 @@ class PodNetworkBench {
                 String gateway = "10.218.0.1";
                 StringBuilder report = new StringBuilder("| pod | runtime | throughput MiB/s | RTT min/avg/max ms |\n"
                         + "|---|---|---|---|\n");
-                for (String runtime : new String[] {"io.containerd.runc.v2", CapsaShimBinary.RUNTIME}) {
+                for (String runtime : new String[] {CapsaShimBinary.RUNTIME, "io.containerd.runc.v2"}) {
                     String name = runtime.contains("runc") ? "runc" : "capsa";
                     ScratchCni.Pod pod = cni.addPod(name);
-                    for (int round = 0; round < 3; round++) {
+                    for (int round = 0; round < ROUNDS; round++) {
                         // Listener first, in the bridge's namespace; it exits when the sender closes.
                         ProcessHandle listener = new ProcessBuilder("nsenter", "--net=" + cni.hostNs(), "sh", "-c",
-                                "busybox nc -l -p 5001 > /dev/null").start().toHandle();
+                                "exec busybox nc -l -p 5001 > /dev/null").start().toHandle();
                         try {
                             CommandResult run = containerd.ctr(CTR, "run", "--rm", "--runtime", runtime, "--with-ns",
                                     "network:" + pod.netns(), image, "bench-" + name + round, "sh", "-c",
