@@ -4,6 +4,7 @@ import capsa.agent.cgroup.CgroupStatsReader;
 import capsa.agent.cgroup.OomWatcher;
 import capsa.agent.container.ContainerManager;
 import capsa.agent.container.ContainerRegistry;
+import capsa.agent.device.DeviceService;
 import capsa.agent.container.ContainerSettings;
 import capsa.agent.network.LauncherNetCommands;
 import capsa.agent.network.NetworkService;
@@ -116,6 +117,9 @@ public final class AgentRuntime implements AutoCloseable {
             new GuestResources(p.paths().sysfs()),
             p.system(),
             AgentServiceHandler.details(VERSION, ProcessHandle.current().pid() == 1, storages.drivers()),
+            // The shim calls CreateContainer right after a hot-plug returns; the guest's pciehp needs a moment (more
+            // under TCG). Kata's agent.hotplug_timeout default is 3 s; GPUs get more room.
+            new DeviceService(p.paths().sysfs(), Duration.ofSeconds(30)),
             new NetworkService(
                 LauncherNetCommands.busybox(p.launcher(), p.runc().workDir()),
                 new PciNetDevices(p.paths().sysfs()),

@@ -54,6 +54,16 @@ public interface Vm extends AutoCloseable {
    */
   GuestPciPath hotplug(Device device);
 
+  /**
+   * Where the guest sees a device attached at boot or by {@link #hotplug} ({@code "SS/SS"}): what the agent is told
+   * for a cold-plugged VFIO device.
+   *
+   * @throws UnsupportedByBackendException when the backend cannot tell
+   */
+  default GuestPciPath guestPciPath(String deviceId) {
+    throw new UnsupportedByBackendException("This backend cannot resolve the guest PCI path of '" + deviceId + "'");
+  }
+
   /** Removes a hot-plugged device and waits until the VMM confirms it is gone. */
   void unplug(String deviceId);
 

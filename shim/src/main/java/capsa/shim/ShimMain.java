@@ -40,7 +40,9 @@ public final class ShimMain {
 
     public static void main(String[] args) {
         int status;
+        boolean daemon = false;
         try {
+            daemon = Arrays.asList(args).contains("serve");
             status = run(args);
         } catch (ShimCommandException e) {
             fail(e.oneLine());
@@ -48,6 +50,13 @@ public final class ShimMain {
         } catch (Exception | LinkageError e) {
             fail(e.toString());
             status = 1;
+        }
+        if (!daemon) {
+            // start/delete/-v/-info: the reply is flushed and nothing needs a shutdown hook, so skip the orderly JVM
+            // shutdown; containerd waits for this process to exit, and that shutdown took ~0.3 s under load.
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(status);
         }
         System.exit(status);
     }

@@ -8,6 +8,10 @@ import capsa.e2e.cri.v1.ContainerStats;
 import capsa.e2e.cri.v1.ContainerStatus;
 import capsa.e2e.cri.v1.LinuxContainerConfig;
 import capsa.e2e.cri.v1.LinuxContainerResources;
+import capsa.e2e.cri.v1.LinuxContainerSecurityContext;
+import capsa.e2e.cri.v1.NamespaceMode;
+import capsa.e2e.cri.v1.NamespaceOption;
+import capsa.e2e.cri.v1.PodSandboxConfig;
 import capsa.e2e.guest.AgentGuestImage;
 import capsa.e2e.support.BusyboxImage;
 import capsa.e2e.support.BusyboxImageExtension;
@@ -39,9 +43,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * crictl's flows through containerd 1.6's CRI plugin with the {@code capsa} handler: one host-network pod whose
- * pause container boots the VM and whose containers join it (one VM for the whole class, under TCG). The methods
+ * pause container boots the VM and whose containers join it (one TCG VM for the pod). The methods
  * share that pod and run in order: one VM for both containers (same guest boot id), ExecSync, exit codes and the CRI
- * log, ContainerStats, an OOM kill that CRI reports as {@code OOMKilled} (the shim's TaskOOM); the last one stops
+ * log, ContainerStats, an OOM kill that CRI reports as {@code OOMKilled} (the shim's TaskOOM). A second pod (the
+ * class's second and last VM) shares its pid namespace among its containers. The last method stops
  * and removes the pod and checks that no QEMU, shim, socket, mount or state directory is left behind.
  *
  * <p>Needs the packaged shim ({@code mvn package} of {@code shim}, as {@code mvn verify} does): the launcher runs
@@ -183,6 +188,36 @@ class CriPodInVmTest {
                 .as("the limit reached the guest's cgroup").contains("33554432", "allocating")
                 .noneMatch(l -> l.startsWith("survived"));
         harness.cri().removeContainer(c);
+    }
+
+    @Test
+    @Order(6)
+    void containersOfAPodWithASharedPidNamespaceSeeEachOther() throws Exception {
+        PodSandboxConfig base = CriSpecs.hostNetworkPod("pidns", harness.newLogDirectory("pidns"));
+        NamespaceOption podPid = base.getLinux().getSecurityContext().getNamespaceOptions().toBuilder()
+                .setPid(NamespaceMode.POD).build();
+        PodSandboxConfig shared = base.toBuilder().setLinux(base.getLinux().toBuilder().setSecurityContext(
+                base.getLinux().getSecurityContext().toBuilder().setNamespaceOptions(podPid))).build();
+        String podId;
+        try (CriPod other = harness.runPod(shared, HANDLER)) {
+            podId = other.id();
+            String a = other.createContainer(sharingPid(CriSpecs.container("a", BusyboxImage.REF, "sleep", "4242"),
+                    podPid));
+            harness.cri().startContainer(a);
+            String b = other.createContainer(sharingPid(CriSpecs.container("b", BusyboxImage.REF, SLEEP), podPid));
+            harness.cri().startContainer(b);
+
+            ExecResult ps = harness.cri().execSync(b, EXEC, "ps");
+
+            assertThat(ps.stdout()).as(ps.toString()).contains("sleep 4242").contains("sleep 3600");
+        }
+        awaitTrue("no QEMU of the second pod", () -> qemuOf(podId).isEmpty());
+        assertThat(Leftovers.mountsNaming(podId)).isEmpty();
+    }
+
+    private static ContainerConfig sharingPid(ContainerConfig c, NamespaceOption namespaces) {
+        return c.toBuilder().setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(namespaces))).build();
     }
 
     @Test

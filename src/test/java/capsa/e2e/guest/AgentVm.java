@@ -52,15 +52,22 @@ final class AgentVm implements AutoCloseable {
   private final ExecutorService callbacks = Executors.newCachedThreadPool();
 
   AgentVm(String id) throws Exception {
+    this(id, QemuConfig.defaults(), b -> b.machine(MachineType.MICROVM));
+  }
+
+  /**
+   * A VM with another QEMU configuration (e.g. an emulated VFIO stand-in) and spec changes (e.g. q35 with root
+   * ports) on top of the defaults.
+   */
+  AgentVm(String id, QemuConfig config, java.util.function.UnaryOperator<VmSpec.Builder> customize) throws Exception {
     AgentGuestImage image = AgentGuestImage.get();
     work = Files.createTempDirectory(Path.of("/tmp"), "capsa-ag");
     share = Files.createDirectories(work.resolve("share"));
     Vm booted = null;
     try {
-      QemuConfig config = QemuConfig.defaults();
       QemuHypervisor hypervisor =
           new QemuHypervisor(config, group, HostFacts.probe(config.binary()), new ObjectMapper(), Optional.empty());
-      booted = hypervisor.boot(VmSpec.builder()
+      booted = hypervisor.boot(customize.apply(VmSpec.builder()
           .id(id)
           .machine(MachineType.MICROVM)
           .boot(new BootSource.Initrd(image.vmlinux(), image.initramfs()))
@@ -69,7 +76,7 @@ final class AgentVm implements AutoCloseable {
           .kernelParam("capsa.debug=1")
           .consoleLog(work.resolve("console.log"))
           .vmmLog(work.resolve("qemu.log"))
-          .runtimeDir(work.resolve("run"))
+          .runtimeDir(work.resolve("run")))
           .build());
       Channel ch = booted.connectAgent(AGENT_READY).get(AGENT_READY.toSeconds() + 10, TimeUnit.SECONDS);
       readyLine = ch.attr(VirtioSerialConnector.READY_LINE).get();

@@ -142,6 +142,8 @@ final class DirectShim implements AutoCloseable {
             });
             try {
                 Files.deleteIfExists(socket());
+                // A daemon that had to be killed could not remove its lock file (a clean exit does).
+                Files.deleteIfExists(capsa.shim.manager.GroupLock.lockFileFor(socket()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

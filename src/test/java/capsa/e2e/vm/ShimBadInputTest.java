@@ -196,6 +196,7 @@ class ShimBadInputTest {
         assertThat(delete.exitCode()).as(delete.describe()).isZero();
         VmLeftovers.awaitTrue("shim daemon of " + s.id() + " exited; its log:\n" + s.log(), () -> !s.daemonAlive());
         VmLeftovers.awaitTrue("socket of " + s.id() + " removed", () -> !Files.exists(s.socket()));
+        assertThat(capsa.shim.manager.GroupLock.lockFileFor(s.socket())).as("lock file of " + s.id()).doesNotExist();
         VmLeftovers.awaitTrue("no QEMU of " + s.id(), () -> VmLeftovers.processesNaming(
                 VmLeftovers.RUN_ROOT.resolve(s.id()) + "/").isEmpty());
         VmLeftovers.awaitTrue("sandbox dir of " + s.id() + " removed",

@@ -7,6 +7,7 @@ import capsa.agent.cgroup.OomWatcher;
 import capsa.agent.container.Container;
 import capsa.agent.container.ContainerManager;
 import capsa.agent.container.CreateRequest;
+import capsa.agent.device.DeviceService;
 import capsa.agent.io.ProcessIo;
 import capsa.agent.network.NetworkService;
 import capsa.agent.sandbox.GuestResources;
@@ -49,6 +50,7 @@ import capsa.proto.agent.WaitProcessRequest;
 import capsa.proto.agent.WaitProcessResponse;
 import capsa.proto.agent.WriteStreamRequest;
 import capsa.proto.agent.WriteStreamResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import capsa.proto.agent.types.Interface;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
@@ -75,6 +77,7 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
   private final GuestResources resources;
   private final SystemControl system;
   private final AgentDetails details;
+  private final DeviceService devices;
   private final NetworkService network;
 
   public AgentServiceHandler(
@@ -86,6 +89,7 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
       GuestResources resources,
       SystemControl system,
       AgentDetails details,
+      DeviceService devices,
       NetworkService network) {
     this.sandbox = sandbox;
     this.containers = containers;
@@ -95,6 +99,7 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
     this.resources = resources;
     this.system = system;
     this.details = details;
+    this.devices = devices;
     this.network = network;
   }
 
@@ -238,9 +243,11 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
             throw new AgentException.InvalidArgument(
                 "exec id " + req.getExecId() + " of an init process must equal the container id");
           }
+          ObjectNode spec = oci.spec(req.getOCI());
+          // Devices first: a VFIO function must be there (and the spec name its guest node) before runc runs.
+          devices.attach(req.getContainerId(), ProtoRecords.devices(req.getDevicesList()), spec);
           containers.create(
-              new CreateRequest(
-                  req.getContainerId(), oci.spec(req.getOCI()), ProtoRecords.storages(req.getStoragesList())),
+              new CreateRequest(req.getContainerId(), spec, ProtoRecords.storages(req.getStoragesList())),
               sandbox.pidNamespace(req.getSandboxPidns()));
           return EMPTY;
         });

@@ -1,9 +1,11 @@
 package capsa.agent.rpc;
 
 import capsa.agent.cgroup.ResourceLimits;
+import capsa.agent.device.DeviceRequest;
 import capsa.agent.sandbox.SandboxRequest;
 import capsa.agent.storage.StorageRequest;
 import capsa.proto.agent.CreateSandboxRequest;
+import capsa.proto.agent.Device;
 import capsa.proto.agent.Storage;
 import capsa.proto.oci.LinuxResources;
 import java.util.List;
@@ -26,6 +28,11 @@ final class ProtoRecords {
 
   static List<StorageRequest> storages(List<Storage> list) {
     return list.stream().map(ProtoRecords::storage).toList();
+  }
+
+  static List<DeviceRequest> devices(List<Device> list) {
+    return list.stream().map(d -> new DeviceRequest(d.getId(), d.getType(), d.getVmPath(), d.getContainerPath(),
+        d.getOptionsList())).toList();
   }
 
   static SandboxRequest sandbox(CreateSandboxRequest r) {

@@ -213,6 +213,31 @@ final class ClhVm implements Vm {
     }
   }
 
+  /**
+   * Looks the device up in {@code vm.info}'s {@code device_tree} ({@code <id>.pci_bdf}): how a cold-plugged VFIO
+   * device's slot is learnt (the shape of {@code pci_bdf} as a {@code "0000:00:SS.0"} string is UNVERIFIED against a
+   * real Cloud Hypervisor; hot-plugged devices get their path from {@code vm.add-device} instead).
+   */
+  @Override
+  public GuestPciPath guestPciPath(String deviceId) {
+    require("look up a device in", VmState.RUNNING);
+    com.fasterxml.jackson.databind.JsonNode node;
+    try {
+      node = api.info().join().deviceTree();
+    } catch (RuntimeException e) {
+      throw new DeviceException("Cannot read the device tree for '" + deviceId + "'", ChApiClient.unwrap(e));
+    }
+    String bdf = node == null ? "" : node.path(deviceId).path("pci_bdf").asText("");
+    if (bdf.isEmpty()) {
+      throw new DeviceException("Cloud Hypervisor's device tree has no PCI address for '" + deviceId + "'");
+    }
+    try {
+      return GuestPciPath.parse(new PciDeviceInfo(deviceId, bdf).guestPciPath());
+    } catch (RuntimeException e) {
+      throw new DeviceException("Device '" + deviceId + "' sits where the guest cannot find it", e);
+    }
+  }
+
   @Override
   public void unplug(String deviceId) {
     require("unplug a device from", VmState.RUNNING);

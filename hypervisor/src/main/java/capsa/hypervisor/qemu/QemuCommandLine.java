@@ -46,13 +46,25 @@ public final class QemuCommandLine {
    * @param vsockCid the guest CID when the agent channel is vsock
    */
   public static List<QemuArg> build(VmSpec spec, HostFacts host, QemuPaths paths, OptionalLong vsockCid) {
+    return build(spec, host, paths, vsockCid, VfioDriver.VFIO_PCI);
+  }
+
+  /**
+   * Builds the items with {@code vfioDriver} carrying the spec's VFIO devices.
+   *
+   * @param vsockCid the guest CID when the agent channel is vsock
+   */
+  public static List<QemuArg> build(VmSpec spec, HostFacts host, QemuPaths paths, OptionalLong vsockCid,
+      VfioDriver vfioDriver) {
     boolean q35 = spec.machine() == MachineType.Q35;
     VirtioTransport t = q35 ? VirtioTransport.PCI : VirtioTransport.MMIO;
     List<QemuArg> a = new ArrayList<>();
     a.add(new MachineArgs.Name(spec.id()));
     a.add(new MachineArgs.Machine(spec.machine().qemuName(), host.accel(), List.of()));
     if (host.kvm()) {
-      a.add(new MachineArgs.Cpu("host"));
+      // With passthrough the guest must address the 64-bit MMIO window: give it the host's physical address width
+      // (QEMU's default of 40 bits tops out at 1 TiB, less than eight large GPUs need).
+      a.add(new MachineArgs.Cpu(spec.vfioDevices().isEmpty() ? "host" : "host,host-phys-bits=on"));
     }
     a.add(new MachineArgs.Smp(spec.vcpus(), q35 ? spec.maxVcpus() : spec.vcpus()));
     long mib = spec.memory().toMebibytes();
@@ -70,10 +82,14 @@ public final class QemuCommandLine {
     } else if (spec.agentChannel() == AgentChannelKind.VSOCK) {
       a.add(new DeviceArgs.VhostVsock("vsock0", vsockCid.orElseThrow(), t));
     }
+    long spareReserve = spec.passthrough().sparePortReserve().bytes();
     for (int i = 0; i < spec.pcieRootPorts(); i++) {
-      // chassis/slot must be unique per port; start at 1 like QEMU's own examples.
-      a.add(new DeviceArgs.PcieRootPort(rootPortId(i), i + 1, i + 1));
+      // chassis/slot must be unique per port; start at 1 like QEMU's own examples. Ports after the cold-plugged VFIO
+      // devices are the hot-plug spares: they reserve room for a large-BAR device when configured to.
+      boolean spare = i >= spec.vfioDevices().size();
+      a.add(new DeviceArgs.PcieRootPort(rootPortId(i), i + 1, i + 1, spare ? spareReserve : 0));
     }
+    a.addAll(PassthroughArgs.firmwareAndWindow(spec));
     if (spec.boot() instanceof BootSource.Image) {
       Path image = ((BootSource.Image) spec.boot()).image();
       a.add(new DeviceArgs.Blockdev(driveNodeName("rootfs"), image, true));
@@ -95,7 +111,8 @@ public final class QemuCommandLine {
     int port = 0;
     for (Device.Vfio v : spec.vfioDevices()) {
       // Cold-plugged VFIO functions take the first root ports, one each (VmSpec checked there are enough).
-      a.add(new DeviceArgs.VfioPci(v.id(), v.hostBdf(), Optional.of(rootPortId(port++))));
+      a.add(new DeviceArgs.VfioPci(vfioDriver.qemuDriver(), vfioDriver.vfio(), v.id(), v.hostBdf(), v.ids(),
+          Optional.of(rootPortId(port++))));
     }
     Optional<Path> initrd = spec.boot() instanceof BootSource.Initrd
         ? Optional.of(((BootSource.Initrd) spec.boot()).initrd()) : Optional.empty();

@@ -12,14 +12,26 @@ import java.util.Objects;
  * @param startTimeout how long QEMU may take to open its QMP socket and negotiate
  * @param commandTimeout per QMP command (hotplug, status ...)
  * @param unplugTimeout how long the guest may take to release an unplugged device ({@code DEVICE_DELETED})
+ * @param vfioDriver the device model behind {@code Device.Vfio} ({@code vfio-pci}; tests put an emulated stand-in)
  */
-public record QemuConfig(Path binary, Duration startTimeout, Duration commandTimeout, Duration unplugTimeout) {
+public record QemuConfig(Path binary, Duration startTimeout, Duration commandTimeout, Duration unplugTimeout,
+    VfioDriver vfioDriver) {
 
   public QemuConfig {
     Objects.requireNonNull(binary, "binary");
     Objects.requireNonNull(startTimeout, "startTimeout");
     Objects.requireNonNull(commandTimeout, "commandTimeout");
     Objects.requireNonNull(unplugTimeout, "unplugTimeout");
+    Objects.requireNonNull(vfioDriver, "vfioDriver");
+  }
+
+  /** With the real {@code vfio-pci} model. */
+  public QemuConfig(Path binary, Duration startTimeout, Duration commandTimeout, Duration unplugTimeout) {
+    this(binary, startTimeout, commandTimeout, unplugTimeout, VfioDriver.VFIO_PCI);
+  }
+
+  public QemuConfig withVfioDriver(VfioDriver d) {
+    return new QemuConfig(binary, startTimeout, commandTimeout, unplugTimeout, d);
   }
 
   /** {@code qemu-system-x86_64} from PATH (or /usr/bin), 30 s start, 10 s commands, 30 s unplug. */
@@ -29,7 +41,7 @@ public record QemuConfig(Path binary, Duration startTimeout, Duration commandTim
   }
 
   public QemuConfig withBinary(Path b) {
-    return new QemuConfig(b, startTimeout, commandTimeout, unplugTimeout);
+    return new QemuConfig(b, startTimeout, commandTimeout, unplugTimeout, vfioDriver);
   }
 
   static Path findOnPath(String name) {

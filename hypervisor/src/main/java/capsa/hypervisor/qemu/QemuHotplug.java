@@ -70,6 +70,18 @@ final class QemuHotplug {
     return path;
   }
 
+  /** Where the guest sees an attached device (cold- or hot-plugged), asked of QEMU again. */
+  synchronized GuestPciPath pathOf(String id) {
+    if (!plugged.containsKey(id) && !coldIds.contains(id)) {
+      throw new DeviceException("VM " + spec.id() + " has no device '" + id + "'");
+    }
+    try {
+      return new PciPathResolver(qmp, config.commandTimeout()).resolve(id);
+    } catch (Exception e) {
+      throw new DeviceException("Cannot resolve the guest PCI path of '" + id + "'", e);
+    }
+  }
+
   synchronized void unplug(String id) {
     Plugged p = plugged.get(id);
     if (p == null) {
@@ -107,9 +119,15 @@ final class QemuHotplug {
       props.put("romfile", "");
       addDeviceOrUndo(new QmpCommands.DeviceAdd("virtio-net-pci", id, props), new QmpCommands.NetdevDel(netdevId(id)));
     } else if (device instanceof Device.Vfio) {
-      props.put("host", ((Device.Vfio) device).hostBdf());
+      // Kata's VFIO hot-plug: host address, no option ROM (a GPU's ROM is not run in the guest), the free port.
+      // An emulated stand-in (tests) differs only in the driver name and the missing host property.
+      VfioDriver driver = config.vfioDriver();
+      if (driver.vfio()) {
+        props.put("host", ((Device.Vfio) device).hostBdf());
+      }
+      props.put("romfile", "");
       props.put("bus", bus);
-      step(new QmpCommands.DeviceAdd("vfio-pci", id, props), id);
+      step(new QmpCommands.DeviceAdd(driver.qemuDriver(), id, props), id);
     } else {
       throw new AssertionError(device);
     }

@@ -102,7 +102,7 @@ public final class QemuHypervisor implements Hypervisor {
     if (spec.sharedFs().orElse(null) instanceof SharedFs.VirtioFs) {
       throw new UnsupportedByBackendException("virtio-fs needs virtiofsd, which this backend does not launch; use 9p");
     }
-    if (!spec.vfioDevices().isEmpty() && !host.kvm()) {
+    if (!spec.vfioDevices().isEmpty() && config.vfioDriver().vfio() && !host.kvm()) {
       throw new UnsupportedByBackendException("VFIO passthrough needs KVM; this host runs QEMU under TCG");
     }
   }
@@ -115,7 +115,7 @@ public final class QemuHypervisor implements Hypervisor {
         // QEMU opens /dev/vhost-vsock itself and fails to start on a CID in use; a random CID from a wide range
         // makes that rare (reservation through the vhost fd is the AF_VSOCK module's job).
         ? OptionalLong.of(ThreadLocalRandom.current().nextLong(3, 0xFFFF_FFFEL)) : OptionalLong.empty();
-    List<QemuArg> items = QemuCommandLine.build(spec, host, paths, cid);
+    List<QemuArg> items = QemuCommandLine.build(spec, host, paths, cid, config.vfioDriver());
     List<String> argv = NetnsLaunch.wrap(spec.networkNamespace(), QemuCommandLine.argv(config.binary(), items));
     try {
       Files.createDirectory(spec.runtimeDir(), PosixFilePermissions.asFileAttribute(

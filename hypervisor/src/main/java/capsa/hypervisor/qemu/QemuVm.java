@@ -214,6 +214,12 @@ final class QemuVm implements Vm {
   }
 
   @Override
+  public GuestPciPath guestPciPath(String deviceId) {
+    requireHotplug();
+    return hotplug.pathOf(deviceId);
+  }
+
+  @Override
   public void unplug(String deviceId) {
     requireHotplug();
     hotplug.unplug(deviceId);

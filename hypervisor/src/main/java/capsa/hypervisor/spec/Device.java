@@ -2,6 +2,7 @@ package capsa.hypervisor.spec;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -43,14 +44,31 @@ public sealed interface Device permits Device.Block, Device.Nic, Device.Vfio {
    * A host PCI function bound to vfio-pci, passed through.
    *
    * @param hostBdf full host address, {@code 0000:41:00.0}
+   * @param ids the function's vendor and device ids, when known: QEMU is told them ({@code x-pci-vendor-id}) so the
+   *     guest sees the real ids even where the VMM would otherwise virtualise them
    */
-  record Vfio(String id, String hostBdf) implements Device {
+  record Vfio(String id, String hostBdf, Optional<PciIds> ids) implements Device {
     private static final Pattern BDF = Pattern.compile("[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\\.[0-7]");
 
     public Vfio {
       checkId(id);
       if (hostBdf == null || !BDF.matcher(hostBdf).matches()) {
         throw new IllegalArgumentException("Host BDF must look like 0000:41:00.0: " + hostBdf);
+      }
+      Objects.requireNonNull(ids, "ids");
+    }
+
+    /** Ids unknown. */
+    public Vfio(String id, String hostBdf) {
+      this(id, hostBdf, Optional.empty());
+    }
+  }
+
+  /** PCI vendor and device id, 16 bits each. */
+  record PciIds(int vendor, int device) {
+    public PciIds {
+      if (vendor < 0 || vendor > 0xffff || device < 0 || device > 0xffff) {
+        throw new IllegalArgumentException("PCI ids are 16-bit: " + vendor + ":" + device);
       }
     }
   }

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * @param vmmLog file receiving the VMM's own stdout/stderr (kept after the VM is gone)
  * @param runtimeDir per-VM directory for sockets and pidfile; must not exist yet, is created at boot and deleted on
  *     close
+ * @param passthrough firmware, 64-bit MMIO window and hot-plug reservations for passed-through devices
  * @param networkNamespace the network namespace the VMM process runs in (where the NICs' taps are), or empty for
  *     the caller's own
  */
@@ -54,6 +55,7 @@ public record VmSpec(
     Path consoleLog,
     Path vmmLog,
     Path runtimeDir,
+    PciPassthrough passthrough,
     Optional<Path> networkNamespace) {
 
   public static final int MAX_VCPUS = 255;
@@ -71,6 +73,7 @@ public record VmSpec(
     Objects.requireNonNull(consoleLog, "consoleLog");
     Objects.requireNonNull(vmmLog, "vmmLog");
     Objects.requireNonNull(runtimeDir, "runtimeDir");
+    Objects.requireNonNull(passthrough, "passthrough");
     Objects.requireNonNull(networkNamespace, "networkNamespace");
     kernelParams = List.copyOf(kernelParams);
     sharedFs = Objects.requireNonNull(sharedFs, "sharedFs");
@@ -137,7 +140,8 @@ public record VmSpec(
   /** A copy with another runtime directory and logs; handy to boot the same guest twice. */
   public VmSpec withPaths(String newId, Path newRuntimeDir, Path newConsoleLog, Path newVmmLog) {
     return new VmSpec(newId, vcpus, maxVcpus, memory, maxMemory, boot, kernelParams, machine, sharedFs, agentChannel,
-        blockDevices, nics, vfioDevices, pcieRootPorts, newConsoleLog, newVmmLog, newRuntimeDir, networkNamespace);
+        blockDevices, nics, vfioDevices, pcieRootPorts, newConsoleLog, newVmmLog, newRuntimeDir, passthrough,
+        networkNamespace);
   }
 
   /** Mutable builder; {@link #build()} validates. Defaults: 1 vCPU, 512 MiB, microvm, virtio-serial agent channel. */
@@ -159,9 +163,15 @@ public record VmSpec(
     private Path consoleLog;
     private Path vmmLog;
     private Path runtimeDir;
+    private PciPassthrough passthrough = PciPassthrough.NONE;
     private Path networkNamespace;
 
     private Builder() {}
+
+    public Builder passthrough(PciPassthrough v) {
+      passthrough = v;
+      return this;
+    }
 
     public Builder id(String v) {
       id = v;
@@ -257,7 +267,7 @@ public record VmSpec(
     public VmSpec build() {
       return new VmSpec(id, vcpus, maxVcpus == null ? vcpus : maxVcpus, memory,
           maxMemory == null ? memory : maxMemory, boot, kernelParams, machine, Optional.ofNullable(sharedFs),
-          agentChannel, blockDevices, nics, vfioDevices, pcieRootPorts, consoleLog, vmmLog, runtimeDir,
+          agentChannel, blockDevices, nics, vfioDevices, pcieRootPorts, consoleLog, vmmLog, runtimeDir, passthrough,
           Optional.ofNullable(networkNamespace));
     }
   }

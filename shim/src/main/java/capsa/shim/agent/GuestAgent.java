@@ -30,6 +30,16 @@ public interface GuestAgent extends AutoCloseable {
 
     CompletableFuture<Void> createContainer(String containerId, Spec spec, boolean sandboxPidns);
 
+    /** CreateContainer with the agent Device entries of the container's passed-through devices. */
+    default CompletableFuture<Void> createContainer(String containerId, Spec spec, boolean sandboxPidns,
+            List<capsa.proto.agent.Device> devices) {
+        if (devices.isEmpty()) {
+            return createContainer(containerId, spec, sandboxPidns);
+        }
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot pass devices to the agent"));
+    }
+
     CompletableFuture<Void> startContainer(String containerId);
 
     CompletableFuture<Void> execProcess(String containerId, String execId, Process process);

@@ -94,11 +94,18 @@ public final class TtrpcGuestAgent implements GuestAgent, GuestNetworkAgent {
 
     @Override
     public CompletableFuture<Void> createContainer(String containerId, Spec spec, boolean sandboxPidns) {
+        return createContainer(containerId, spec, sandboxPidns, java.util.List.of());
+    }
+
+    @Override
+    public CompletableFuture<Void> createContainer(String containerId, Spec spec, boolean sandboxPidns,
+            java.util.List<capsa.proto.agent.Device> devices) {
         return done(control().createContainer(CreateContainerRequest.newBuilder()
                 .setContainerId(containerId)
                 .setExecId(containerId)
                 .setOCI(spec)
                 .setSandboxPidns(sandboxPidns)
+                .addAllDevices(devices)
                 .build()));
     }
 

@@ -4,11 +4,17 @@ import capsa.hypervisor.Hypervisor;
 import capsa.hypervisor.Vm;
 import capsa.hypervisor.qemu.QemuPaths;
 import capsa.hypervisor.spec.BootSource;
+import capsa.hypervisor.pci.PassthroughPlan;
 import capsa.hypervisor.spec.DataSize;
+import capsa.hypervisor.spec.MachineType;
 import capsa.hypervisor.spec.SharedFs;
 import capsa.hypervisor.spec.VmSpec;
 import capsa.shim.agent.GuestAgent;
 import capsa.shim.agent.TtrpcGuestAgent;
+import capsa.shim.devices.ContainerDevices;
+import capsa.shim.devices.DeviceSettings;
+import capsa.shim.devices.VfioDevices;
+import capsa.shim.devices.VfioVm;
 import capsa.shim.network.NetworkException;
 import capsa.shim.network.PodNetworking;
 import capsa.shim.network.SandboxNetwork;
@@ -45,14 +51,22 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
     private final Settings settings;
     private final Path runRoot;
     private final Executor callbacks;
+    private final DeviceSettings deviceSettings;
     private final PodNetworking networking;
 
     public QemuSandboxLauncher(Hypervisor hypervisor, Settings settings, Path runRoot, Executor callbacks,
             PodNetworking networking) {
+        this(hypervisor, settings, runRoot, callbacks, DeviceSettings.disabled(), networking);
+    }
+
+    /** With VFIO passthrough as {@code deviceSettings} allow (enabled: every sandbox VM is q35 with root ports). */
+    public QemuSandboxLauncher(Hypervisor hypervisor, Settings settings, Path runRoot, Executor callbacks,
+            DeviceSettings deviceSettings, PodNetworking networking) {
         this.hypervisor = hypervisor;
         this.settings = settings;
         this.runRoot = runRoot;
         this.callbacks = callbacks;
+        this.deviceSettings = deviceSettings;
         this.networking = networking;
     }
 
@@ -62,7 +76,18 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
     }
 
     @Override
-    public SandboxVm launch(String sandboxId, Path shareDir, Optional<Path> netns) {
+    public SandboxVm launch(String sandboxId, Path shareDir) {
+        return launch(sandboxId, shareDir, capsa.proto.oci.Spec.getDefaultInstance(), Optional.empty());
+    }
+
+    @Override
+    public SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec) {
+        return launch(sandboxId, shareDir, sandboxSpec, Optional.empty());
+    }
+
+    @Override
+    public SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec,
+            Optional<Path> netns) {
         SandboxNetwork net;
         try {
             net = networking.attach(netns);
@@ -70,16 +95,20 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
             throw new TaskException.Unavailable("pod network of " + sandboxId + ": " + e.getMessage(), e);
         }
         try {
-            return launch(sandboxId, shareDir, net);
+            return launch(sandboxId, shareDir, sandboxSpec, net);
         } catch (RuntimeException e) {
             net.close();
             throw e;
         }
     }
 
-    private SandboxVm launch(String sandboxId, Path shareDir, SandboxNetwork net) {
+    private SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec,
+            SandboxNetwork net) {
         Path dir = sandboxDir(sandboxId);
         VmSpec spec;
+        VfioDevices devices = new VfioDevices(deviceSettings);
+        // Fails before anything starts when the pod asks for devices that are not there or not allowed.
+        PassthroughPlan plan = devices.coldPlan(sandboxSpec);
         try {
             Files.createDirectories(dir);
             VmSpec.Builder b = VmSpec.builder()
@@ -95,6 +124,10 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
                     .runtimeDir(dir.resolve("vm"));
             net.nics().forEach(b::nic);
             net.vmmNamespace().ifPresent(b::networkNamespace);
+            if (deviceSettings.enabled()) {
+                // Passthrough needs PCIe: q35 with a root port per cold-plugged function plus spares for hot-plug.
+                plan.applyTo(b.machine(MachineType.Q35));
+            }
             spec = b.build();
         } catch (IOException | RuntimeException e) {
             RunDirs.remove(dir.resolve("vm"));
@@ -113,6 +146,7 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
             Channel ch = vm.connectAgent(settings.agentTimeout()).join();
             TtrpcClient client = TtrpcClient.over(ch, callbacks);
             log.info("sandbox {}: VM pid {} agent ready ({})", sandboxId, pid, vm.timeline().describe());
+            devices.booted(VfioVm.of(vm));
             TtrpcGuestAgent agent = new TtrpcGuestAgent(client, settings.controlTimeout());
             try {
                 GuestNetworkSetup.apply(agent, net.guestNetwork());
@@ -123,7 +157,7 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
                 deleteLogs(dir);
                 throw e;
             }
-            return new QemuSandboxVm(vm, agent, pid, settings.image().kernelRelease(), dir, net);
+            return new QemuSandboxVm(vm, agent, pid, settings.image().kernelRelease(), dir, devices, net);
         } catch (TaskException.Unavailable e) {
             throw e;
         } catch (RuntimeException e) {
@@ -175,9 +209,12 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
         private final String kernelRelease;
         private final Path dir;
         private final CompletableFuture<Void> exited;
+        private final ContainerDevices devices;
         private final SandboxNetwork net;
 
-        QemuSandboxVm(Vm vm, GuestAgent agent, int pid, String kernelRelease, Path dir, SandboxNetwork net) {
+        QemuSandboxVm(Vm vm, GuestAgent agent, int pid, String kernelRelease, Path dir, ContainerDevices devices,
+                SandboxNetwork net) {
+            this.devices = devices;
             this.vm = vm;
             this.agent = agent;
             this.pid = pid;
@@ -190,6 +227,11 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
         @Override
         public GuestAgent agent() {
             return agent;
+        }
+
+        @Override
+        public ContainerDevices devices() {
+            return devices;
         }
 
         @Override

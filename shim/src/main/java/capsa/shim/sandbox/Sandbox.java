@@ -70,11 +70,12 @@ public final class Sandbox {
      * Boots the VM (sharing {@code share}), creates the agent's sandbox, and watches the VM's death. On failure
      * the VM is stopped again.
      *
-     * @param setup hostname, pid namespace sharing, network namespace and DNS from the first task's spec
+     * @param sandboxSpec the first task's spec (devices to cold-plug)
+     * @param setup hostname, pid namespace sharing, network namespace and DNS from that spec
      */
-    public static Sandbox start(String id, SandboxSetup setup, SandboxShare share, SandboxLauncher launcher,
-            EventPublisher events, Executor blocking, Clock clock) {
-        SandboxVm vm = launcher.launch(id, share.dir(), setup.netns());
+    public static Sandbox start(String id, capsa.proto.oci.Spec sandboxSpec, SandboxSetup setup, SandboxShare share,
+            SandboxLauncher launcher, EventPublisher events, Executor blocking, Clock clock) {
+        SandboxVm vm = launcher.launch(id, share.dir(), sandboxSpec, setup.netns());
         try {
             vm.agent().createSandbox(id, setup.hostname(), setup.dns(), SandboxStorages.all(), setup.pidns()).join();
         } catch (CompletionException e) {
@@ -119,8 +120,10 @@ public final class Sandbox {
                 }
                 share.shareRootfs(t.id(), rootfs);
                 GuestSpec guest = rewriter.rewrite(t.id(), t.spec(), m -> shareVolume(t.id(), m));
-                vm.agent().createContainer(t.id(), guest.spec(), guest.sandboxPidns()).join();
+                List<capsa.proto.agent.Device> devices = vm.devices().attach(t.id(), t.spec());
+                vm.agent().createContainer(t.id(), guest.spec(), guest.sandboxPidns(), devices).join();
             } catch (IOException | RuntimeException e) {
+                vm.devices().detach(t.id());
                 undoCreate(t.id(), rootfs, mounted);
                 throw e instanceof CompletionException ce ? AgentCalls.failure("CreateContainer " + t.id(), ce)
                         : e instanceof IOException io ? new TaskException.Internal(
@@ -337,6 +340,7 @@ public final class Sandbox {
                     } catch (CompletionException x) {
                         log.warn("RemoveContainer {}: {}", cid, AgentCalls.message(x));
                     }
+                    vm.devices().detach(cid);
                 }
                 try {
                     share.unshare(cid);

@@ -8,10 +8,25 @@ import java.util.Optional;
 public interface SandboxLauncher {
 
     /**
-     * Blocking: returns once the agent answers and the guest has the pod network (before CreateSandbox).
+     * Blocking: returns once the agent answers (and the guest has the pod network, before CreateSandbox).
      *
-     * @param netns the pod's network namespace from the spec, whose interfaces become the VM's NICs; empty = none
      * @throws TaskException.Unavailable when the VM or agent did not come up (nothing is left running)
      */
-    SandboxVm launch(String sandboxId, Path shareDir, Optional<Path> netns);
+    SandboxVm launch(String sandboxId, Path shareDir);
+
+    /**
+     * Boots with the sandbox's own spec at hand, so devices it asks for can be cold-plugged. Launchers without
+     * passthrough ignore the spec.
+     */
+    default SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec) {
+        return launch(sandboxId, shareDir);
+    }
+
+    /**
+     * As above, and the pod's network namespace (from the spec), whose interfaces become the VM's NICs; the guest
+     * has them before CreateSandbox. Launchers without networking (test doubles) ignore it.
+     */
+    default SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec, Optional<Path> netns) {
+        return launch(sandboxId, shareDir, sandboxSpec);
+    }
 }

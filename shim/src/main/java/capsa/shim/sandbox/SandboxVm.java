@@ -1,6 +1,7 @@
 package capsa.shim.sandbox;
 
 import capsa.shim.agent.GuestAgent;
+import capsa.shim.devices.ContainerDevices;
 import java.util.concurrent.CompletableFuture;
 
 /** A booted VM whose agent answers. */
@@ -13,6 +14,11 @@ public interface SandboxVm extends AutoCloseable {
 
     /** The guest kernel's release ({@code uname -r} in the guest), for logs and tests. */
     String guestKernelRelease();
+
+    /** The VFIO devices of this VM's containers; none unless the launcher set up passthrough. */
+    default ContainerDevices devices() {
+        return ContainerDevices.NONE;
+    }
 
     /** Completes when the VMM process is gone, for whatever reason. */
     CompletableFuture<Void> exited();

@@ -12,8 +12,10 @@ import capsa.shim.rootfs.LinuxMounter;
 import capsa.shim.sandbox.GuestImage;
 import capsa.shim.sandbox.QemuSandboxLauncher;
 import capsa.shim.sandbox.SandboxLauncher;
+import capsa.shim.sandbox.SandboxVm;
 import capsa.shim.sandbox.TaskException;
 import capsa.shim.spec.OciSpecReader;
+import capsa.proto.oci.Spec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.BindableService;
 import java.io.IOException;
@@ -43,7 +45,8 @@ public final class CapsaTaskServiceFactory implements TaskServiceFactory {
         ObjectMapper mapper = new ObjectMapper();
         Path runRoot = Optional.ofNullable(env.get("CAPSA_RUN_ROOT")).map(Path::of).orElse(RUN_ROOT);
         String sid = context.spec().groupId();
-        SandboxLauncher launcher = (id, share, netns) -> {
+        // Built per boot: the guest image is looked up (and may be missing) only when a sandbox starts.
+        java.util.function.Supplier<QemuSandboxLauncher> qemuLauncher = () -> {
             GuestImage image = guestImage();
             QemuConfig qemu = QemuConfig.defaults();
             QemuHypervisor hypervisor = new QemuHypervisor(qemu, context.transport().eventLoopGroup(),
@@ -51,7 +54,18 @@ public final class CapsaTaskServiceFactory implements TaskServiceFactory {
             var settings = new QemuSandboxLauncher.Settings(image, 1, DataSize.mebibytes(512),
                     agentTimeout(env), Duration.ofSeconds(60));
             return new QemuSandboxLauncher(hypervisor, settings, runRoot, context.blockingExecutor(),
-                    PodNetworking.of(networkModel(), mapper)).launch(id, share, netns);
+                    PodNetworking.of(networkModel(), mapper));
+        };
+        SandboxLauncher launcher = new SandboxLauncher() {
+            @Override
+            public SandboxVm launch(String id, Path share) {
+                return qemuLauncher.get().launch(id, share);
+            }
+
+            @Override
+            public SandboxVm launch(String id, Path share, Spec sandboxSpec, Optional<Path> netns) {
+                return qemuLauncher.get().launch(id, share, sandboxSpec, netns);
+            }
         };
         SandboxHost host = new SandboxHost(sid, runRoot.resolve(sid).resolve("shared"), new LinuxMounter(),
                 launcher, context.events(), context.blockingExecutor(), Clock.systemUTC());

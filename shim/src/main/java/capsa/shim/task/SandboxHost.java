@@ -65,7 +65,7 @@ public final class SandboxHost {
             try {
                 SandboxSetup setup = new SandboxSetup(t.spec().getHostname(), sharesPidNamespace(t.spec()),
                         SpecNamespaces.network(t.spec()), SpecResolvConf.dnsLines(t.spec()));
-                sandbox = Sandbox.start(sandboxId, setup, share, launcher, events, blocking, clock);
+                sandbox = Sandbox.start(sandboxId, t.spec(), setup, share, launcher, events, blocking, clock);
             } catch (RuntimeException e) {
                 try {
                     share.close();

@@ -72,6 +72,16 @@ final class FakeAgent implements GuestAgent {
         return record("CreateContainer " + containerId, null);
     }
 
+    /** The agent Device entries each CreateContainer carried. */
+    final Map<String, List<capsa.proto.agent.Device>> devices = new ConcurrentHashMap<>();
+
+    @Override
+    public CompletableFuture<Void> createContainer(String containerId, Spec spec, boolean sandboxPidns,
+            List<capsa.proto.agent.Device> deviceList) {
+        devices.put(containerId, List.copyOf(deviceList));
+        return createContainer(containerId, spec, sandboxPidns);
+    }
+
     @Override
     public CompletableFuture<Void> startContainer(String containerId) {
         return record("StartContainer " + containerId, null);

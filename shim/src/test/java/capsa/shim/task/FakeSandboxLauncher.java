@@ -5,7 +5,6 @@ import capsa.shim.sandbox.SandboxLauncher;
 import capsa.shim.sandbox.SandboxVm;
 import capsa.shim.sandbox.TaskException;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,7 +21,7 @@ final class FakeSandboxLauncher implements SandboxLauncher {
     volatile Path sharedDir;
 
     @Override
-    public SandboxVm launch(String sandboxId, Path shareDir, Optional<Path> netns) {
+    public SandboxVm launch(String sandboxId, Path shareDir) {
         launches.incrementAndGet();
         if (agentUnreachable) {
             throw new TaskException.Unavailable("agent of " + sandboxId + " unreachable: dial timed out", null);

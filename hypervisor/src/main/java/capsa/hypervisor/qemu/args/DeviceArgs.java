@@ -1,5 +1,6 @@
 package capsa.hypervisor.qemu.args;
 
+import capsa.hypervisor.spec.Device;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -9,12 +10,25 @@ public final class DeviceArgs {
 
   private DeviceArgs() {}
 
-  /** {@code -device pcie-root-port}: one hot-pluggable slot. Chassis/slot numbers must be unique per port. */
-  public record PcieRootPort(String id, int chassis, int slot) implements QemuArg {
+  /**
+   * {@code -device pcie-root-port}: one hot-pluggable slot. Chassis/slot numbers must be unique per port.
+   *
+   * @param pref64Reserve bytes of 64-bit prefetchable window the firmware reserves behind a free port, so a large-BAR
+   *     device hot-plugged later fits (0: QEMU's default)
+   */
+  public record PcieRootPort(String id, int chassis, int slot, long pref64Reserve) implements QemuArg {
+    public PcieRootPort(String id, int chassis, int slot) {
+      this(id, chassis, slot, 0);
+    }
+
     @Override
     public List<String> toArgs() {
-      return List.of("-device", QemuOpts.of("pcie-root-port").add("id", id).add("bus", "pcie.0")
-          .add("chassis", chassis).add("slot", slot).toString());
+      QemuOpts o = QemuOpts.of("pcie-root-port").add("id", id).add("bus", "pcie.0").add("chassis", chassis)
+          .add("slot", slot);
+      if (pref64Reserve > 0) {
+        o.add("pref64-reserve", pref64Reserve);
+      }
+      return List.of("-device", o.toString());
     }
   }
 
@@ -85,11 +99,30 @@ public final class DeviceArgs {
     }
   }
 
-  /** A VFIO passthrough function on a root port. */
-  public record VfioPci(String id, String hostBdf, Optional<String> bus) implements QemuArg {
+  /**
+   * A VFIO passthrough function on a root port, Kata's form: {@code vfio-pci,host=..,id=..,x-pci-vendor-id=0x10de,
+   * x-pci-device-id=0x2330,bus=rp0}. With an emulated stand-in {@code driver} (tests) the VFIO-only properties are
+   * left out.
+   *
+   * @param ids vendor and device id, when known
+   */
+  public record VfioPci(String driver, boolean vfio, String id, String hostBdf, Optional<Device.PciIds> ids,
+      Optional<String> bus) implements QemuArg {
+    public VfioPci(String id, String hostBdf, Optional<String> bus) {
+      this("vfio-pci", true, id, hostBdf, Optional.empty(), bus);
+    }
+
     @Override
     public List<String> toArgs() {
-      QemuOpts o = QemuOpts.of("vfio-pci").add("id", id).add("host", hostBdf);
+      QemuOpts o = QemuOpts.of(driver);
+      if (vfio) {
+        o.add("host", hostBdf);
+      }
+      o.add("id", id);
+      if (vfio) {
+        ids.ifPresent(i -> o.add("x-pci-vendor-id", String.format("0x%04x", i.vendor()))
+            .add("x-pci-device-id", String.format("0x%04x", i.device())));
+      }
       bus.ifPresent(b -> o.add("bus", b));
       return List.of("-device", o.toString());
     }

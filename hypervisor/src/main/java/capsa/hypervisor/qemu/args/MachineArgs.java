@@ -98,4 +98,28 @@ public final class MachineArgs {
           .flag("wait", false).toString());
     }
   }
+
+  /** {@code -global driver.property=value}: a default for every device of that driver. */
+  public record Global(String driver, String property, String value) implements QemuArg {
+    @Override
+    public List<String> toArgs() {
+      return List.of("-global", driver + "." + property + "=" + value);
+    }
+  }
+
+  /** {@code -bios <firmware>}: boot through UEFI (OVMF) instead of SeaBIOS; the kernel still comes from fw_cfg. */
+  public record Bios(Path firmware) implements QemuArg {
+    @Override
+    public List<String> toArgs() {
+      return List.of("-bios", firmware.toAbsolutePath().toString());
+    }
+  }
+
+  /** {@code -fw_cfg name=<name>,string=<value>}: a firmware configuration item. */
+  public record FwCfgString(String name, String value) implements QemuArg {
+    @Override
+    public List<String> toArgs() {
+      return List.of("-fw_cfg", QemuOpts.of("name=" + name).add("string", value).toString());
+    }
+  }
 }

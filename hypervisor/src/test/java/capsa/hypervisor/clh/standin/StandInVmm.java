@@ -170,7 +170,18 @@ public final class StandInVmm {
     info.set("config", config);
     info.set("state", mapper.valueToTree(state));
     info.put("memory_actual_size", config.path("memory").path("size").asLong());
-    info.set("device_tree", mapper.valueToTree(hotplugged));
+    ObjectNode tree = mapper.valueToTree(hotplugged);
+    // Stand-in choice: cold-plugged VFIO devices sit after the disks and fs devices, one slot each, and are listed
+    // with a pci_bdf string the way Capsa reads Cloud Hypervisor's device tree (shape UNVERIFIED against a real VMM).
+    int slot = 1 + config.path("disks").size() + config.path("fs").size();
+    for (JsonNode d : config.path("devices")) {
+      String id = d.path("id").asText("");
+      if (!id.isEmpty()) {
+        tree.putObject(id).put("id", id).put("pci_bdf", String.format("0000:00:%02x.0", slot));
+      }
+      slot++;
+    }
+    info.set("device_tree", tree);
     return StandInReply.ok(info);
   }
 
