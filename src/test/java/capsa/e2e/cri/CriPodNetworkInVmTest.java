@@ -89,6 +89,9 @@ class CriPodNetworkInVmTest {
                 }
                 if (bridge != null) {
                     Commands.run(Duration.ofSeconds(20), List.of("ip", "link", "delete", bridge.bridgeName()));
+                    // host-local's state under containerd's default data dir (the network is named after the bridge)
+                    Commands.run(Duration.ofSeconds(20), List.of("rm", "-rf", "/var/lib/cni/networks/"
+                            + bridge.bridgeName()));
                 }
             } finally {
                 if (shim != null) {
