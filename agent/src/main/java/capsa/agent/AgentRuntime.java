@@ -6,6 +6,9 @@ import capsa.agent.container.ContainerManager;
 import capsa.agent.container.ContainerRegistry;
 import capsa.agent.device.DeviceService;
 import capsa.agent.container.ContainerSettings;
+import capsa.agent.network.LauncherNetCommands;
+import capsa.agent.network.NetworkService;
+import capsa.agent.network.PciNetDevices;
 import capsa.agent.proc.ProcessLauncher;
 import capsa.agent.rpc.AgentServiceHandler;
 import capsa.agent.rpc.HealthHandler;
@@ -147,7 +150,12 @@ public final class AgentRuntime implements AutoCloseable {
             AgentServiceHandler.details(VERSION, ProcessHandle.current().pid() == 1, storages.drivers()),
             // The shim calls CreateContainer right after a hot-plug returns; the guest's pciehp needs a moment (more
             // under TCG). Kata's agent.hotplug_timeout default is 3 s; GPUs get more room.
-            new DeviceService(p.paths().sysfs(), Duration.ofSeconds(30)));
+            new DeviceService(p.paths().sysfs(), Duration.ofSeconds(30)),
+            new NetworkService(
+                LauncherNetCommands.busybox(p.launcher(), p.runc().workDir()),
+                new PciNetDevices(p.paths().sysfs()),
+                Duration.ofSeconds(5),
+                p.modules()));
     // Handlers block only for short work (runc, mounts): long polls hold no thread. A few threads suffice, and each
     // idle one costs the guest its stack and a slot in every thread dump; they time out when idle.
     ThreadPoolExecutor handlers =
