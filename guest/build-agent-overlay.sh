@@ -10,14 +10,16 @@
 #   /capsa/jre          jlinked runtime from the build JDK (modules from jdeps on the jar)
 #   /capsa/jre/lib/server/classes.jsa   CDS archive of that runtime (java -Xshare:dump)
 #   /capsa/agent.jar    the agent (executable shaded jar)
+#   /capsa/lib          the jar's natives (Netty epoll, JNA dispatch), unpacked: no temp files at start-up
 #   /capsa/agent.jsa    AppCDS dynamic archive of the agent's start-up classes (CAPSA_AGENT_APPCDS=0: none)
-#   /capsa/agent.aot    instead of agent.jsa with a JDK 25+ and CAPSA_AGENT_AOT=1: an AOT cache (JEP 483/514)
+#   /capsa/agent.aot    instead of agent.jsa with a JDK 25+ (CAPSA_AGENT_AOT=0: AppCDS): an AOT cache (JEP 483/514)
 #   /capsa/agent        launcher (guest/agent-launcher): execs the JRE with /capsa/jvm.options
 #   /capsa/jvm.options  the JVM flags (guest/agent-jvm.options)
 #   /lib/..., /usr/lib/...  the shared libraries the JRE links, at their real host paths
 #
 # Environment knobs (optional):
-#   CAPSA_AGENT_JDK      JDK to jlink from (default /usr/lib/jvm/java-17-openjdk-amd64; jmods/ or JDK 24+)
+#   CAPSA_AGENT_JDK      JDK to jlink from (default: /usr/lib/jvm/temurin-25-jdk-amd64 when present, else
+#                        /usr/lib/jvm/java-17-openjdk-amd64; needs jmods/ or JDK 24+)
 #   CAPSA_AGENT_MODULES  comma list of modules, overriding jdeps
 #   CAPSA_AGENT_DROP_MODULES  modules removed from the jdeps list (default java.desktop,java.compiler,java.sql)
 set -euo pipefail
@@ -25,7 +27,13 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 JAR=${1:?usage: build-agent-overlay.sh AGENT_JAR OVERLAY_CACHE_DIR}
 CACHE=${2:?usage: build-agent-overlay.sh AGENT_JAR OVERLAY_CACHE_DIR}
-JDK=${CAPSA_AGENT_JDK:-/usr/lib/jvm/java-17-openjdk-amd64}
+# The JDK to jlink from: Temurin 25 when the machine has it (JDK 25's AOT cache starts the agent faster than
+# JDK 17's AppCDS), else Debian's JDK 17. Either works; nothing else depends on which one.
+if [ -z "${CAPSA_AGENT_JDK:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/jlink ]; then
+    JDK=/usr/lib/jvm/temurin-25-jdk-amd64
+else
+    JDK=${CAPSA_AGENT_JDK:-/usr/lib/jvm/java-17-openjdk-amd64}
+fi
 export LC_ALL=C
 
 START_MS=$(($(date +%s%N) / 1000000))
@@ -58,7 +66,7 @@ KEY=$( {
     sha "$HERE/agent-jvm.options"
     cat "$JDK/release"
     if [ -d "$JDK/jmods" ]; then (cd "$JDK/jmods" && ls -l --time-style=+%s); else sha "$JDK/lib/modules"; fi
-    echo "${CAPSA_AGENT_MODULES:-jdeps}"
+    echo "${CAPSA_AGENT_MODULES:-jdeps} aot=${CAPSA_AGENT_AOT:-1} appcds=${CAPSA_AGENT_APPCDS:-1}"
 } | sha256sum | cut -c1-16)
 DIR=$CACHE/overlay-$KEY
 
@@ -126,9 +134,21 @@ for l in $LIBS; do
 done
 log "libraries: $(echo $LIBS)"
 
+# The jar's own natives, unpacked once here: Netty tries java.library.path before unpacking its library from the
+# jar, and JNA takes jna.boot.library.path (jvm.options points both at /capsa/lib). Unpacking at run time means a
+# temp file, and File.createTempFile seeds a SecureRandom, which gathers system entropy (network interfaces, the
+# temp directory) and may wait for the kernel's entropy pool: seconds at a TCG guest's boot.
+mkdir -p "$TMP/capsa/lib"
+install -m 755 "$NATIVES/META-INF/native/libnetty_transport_native_epoll_x86_64.so" "$TMP/capsa/lib/"
+install -m 755 "$NATIVES/com/sun/jna/linux-x86-64/libjnidispatch.so" "$TMP/capsa/lib/"
 install -m 644 "$JAR" "$TMP/capsa/agent.jar"
 install -m 755 "$HERE/agent-launcher" "$TMP/capsa/agent"
 install -m 644 "$HERE/agent-jvm.options" "$TMP/capsa/jvm.options"
+if [ "$JDK_MAJOR" -ge 24 ]; then
+    # JNA's System.load and Netty's Unsafe use are allowed anyway; saying so spares the console (slow under TCG)
+    # the JDK's warnings about them at every boot. JDK 17 does not know these options.
+    printf '%s\n' --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow >>"$TMP/capsa/jvm.options"
+fi
 # AppCDS: a dynamic archive of the classes the agent loads up to "ready" (Netty, ttrpc, protobuf,
 # JNA, logback, the agent), layered on the runtime's archive. The JVM checks the jar's path, size
 # and mtime, so the training run happens in a chroot of this very tree with the jar at the mtime
@@ -136,20 +156,25 @@ install -m 644 "$HERE/agent-jvm.options" "$TMP/capsa/jvm.options"
 # namespace (ld.so resolves $ORIGIN through /proc/self/exe) and disappears with it.
 if [ "${CAPSA_AGENT_APPCDS:-1}" = 1 ] && command -v unshare >/dev/null && command -v chroot >/dev/null; then
     mkdir -p "$TMP/proc" "$TMP/tmp" "$TMP/dev"
+    touch "$TMP/dev/null" "$TMP/dev/urandom" "$TMP/dev/random"
     chmod 1777 "$TMP/tmp"
     touch -d @0 "$TMP/capsa/agent.jar"
-    if [ "$JDK_MAJOR" -ge 25 ] && [ "${CAPSA_AGENT_AOT:-0}" = 1 ]; then
-        # JDK 25: an AOT cache (loaded and linked classes, method profiles) written at exit. Opt-in:
-        # the cache holds code generated for the build host's CPU, and under TCG's CPU model the
-        # agent died with SIGILL in a cached adapter (Temurin 25.0.3); the dynamic archive is safe.
+    if [ "$JDK_MAJOR" -ge 25 ] && [ "${CAPSA_AGENT_AOT:-1}" = 1 ]; then
+        # JDK 25: an AOT cache (loaded and linked classes, method profiles) written at exit. Without
+        # the diagnostic flags the cache also carries call adapters generated for the build host's
+        # CPU, and under TCG's CPU model the agent died with SIGILL in one (Temurin 25.0.3); the
+        # launcher passes the same flags (see guest/agent-launcher).
         ARCHIVE=agent.aot
-        RECORD="-XX:AOTCacheOutput=/capsa/agent.aot"
+        RECORD="-XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching -XX:-AOTStubCaching -XX:AOTCacheOutput=/capsa/agent.aot"
     else
         ARCHIVE=agent.jsa
         RECORD="-XX:ArchiveClassesAtExit=/capsa/agent.jsa"
     fi
-    unshare -m sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" /capsa/jre/bin/java \
-        @/capsa/jvm.options "$2" \
+    # env -i: the agent reads CAPSA_AGENT_* variables as its own options (and rejects unknown ones), and this
+    # script's knobs are named the same way.
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin unshare -m sh -c 'mount -t proc proc "$1/proc" &&
+        for d in null urandom random; do mount --bind "/dev/$d" "$1/dev/$d" || exit 1; done && exec chroot "$1" /capsa/jre/bin/java \
+        @/capsa/jvm.options $2 \
         -jar /capsa/agent.jar --channel=unix --unix_socket=/tmp/train.sock' sh "$TMP" "$RECORD" >"$CACHE/appcds.log" 2>&1 &
     TRAIN=$!
     for _ in $(seq 1 600); do
@@ -157,13 +182,27 @@ if [ "${CAPSA_AGENT_APPCDS:-1}" = 1 ] && command -v unshare >/dev/null && comman
         kill -0 "$TRAIN" 2>/dev/null || break
         sleep 0.2
     done
-    # SIGTERM runs the JVM's orderly exit, which writes the archive (JDK 25 forks the assembly step
-    # and waits for it).
+    # The workload: a host's first calls, over ttrpc (a separate JVM, without archive flags: its own classes
+    # stay out of the agent's archive). Then SIGTERM runs the JVM's orderly exit, which writes the archive
+    # (JDK 25 forks the assembly step and waits for it).
+    if [ -S "$TMP/tmp/train.sock" ]; then
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin unshare -m sh -c 'mount -t proc proc "$1/proc" &&
+            exec chroot "$1" /capsa/jre/bin/java -Xshare:auto -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+            -Djava.library.path=/capsa/lib -Djna.boot.library.path=/capsa/lib \
+            -cp /capsa/agent.jar capsa.agent.probe.TrainingProbe /tmp/train.sock' sh "$TMP" >"$CACHE/training-probe.log" 2>&1 ||
+            log "warning: the training workload failed: $(tail -n 3 "$CACHE/training-probe.log")"
+    fi
     kill -TERM "$TRAIN" 2>/dev/null || true
     wait "$TRAIN" || true
     rm -rf "$TMP/tmp" "$TMP/proc" "$TMP/dev"
     if [ -s "$TMP/capsa/$ARCHIVE" ]; then
         log "start-up archive /capsa/$ARCHIVE: $(du -m "$TMP/capsa/$ARCHIVE" | cut -f1) MB"
+        if [ "$ARCHIVE" = agent.aot ]; then
+            # The AOT cache holds the JDK's classes too and replaces the runtime's archive for the agent;
+            # dropping that one keeps the initramfs well under 60 MB (other java runs in the guest, such
+            # as the vsock probe, start without CDS).
+            rm -f "$TMP/capsa/jre/lib/server/classes.jsa"
+        fi
     else
         log "warning: no /capsa/$ARCHIVE (see $CACHE/appcds.log); the agent starts without it"
         rm -f "$TMP/capsa/$ARCHIVE"

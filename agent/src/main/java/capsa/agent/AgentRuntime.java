@@ -6,6 +6,9 @@ import capsa.agent.container.ContainerManager;
 import capsa.agent.container.ContainerRegistry;
 import capsa.agent.device.DeviceService;
 import capsa.agent.container.ContainerSettings;
+import capsa.agent.network.LauncherNetCommands;
+import capsa.agent.network.NetworkService;
+import capsa.agent.network.PciNetDevices;
 import capsa.agent.proc.ProcessLauncher;
 import capsa.agent.rpc.AgentServiceHandler;
 import capsa.agent.rpc.HealthHandler;
@@ -14,6 +17,7 @@ import capsa.agent.runc.RuncConfig;
 import capsa.agent.sandbox.GuestResources;
 import capsa.agent.sandbox.Sandbox;
 import capsa.agent.spec.GuestSpecRewriter;
+import capsa.agent.spec.LazyMapper;
 import capsa.agent.spec.OciJson;
 import capsa.agent.storage.BlockHandler;
 import capsa.agent.storage.EphemeralHandler;
@@ -22,17 +26,24 @@ import capsa.agent.storage.LocalHandler;
 import capsa.agent.storage.Mounter;
 import capsa.agent.storage.PciPathResolver;
 import capsa.agent.storage.StorageService;
+import capsa.agent.sys.ModuleLoadGate;
 import capsa.agent.sys.Posix;
 import capsa.agent.sys.SystemControl;
 import capsa.ttrpc.TtrpcTransport;
 import capsa.ttrpc.server.PeerCheck;
 import capsa.ttrpc.server.TtrpcServer;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The composition root: builds every part of the agent from its configuration and the machine-facing pieces
@@ -41,6 +52,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class AgentRuntime implements AutoCloseable {
   public static final String VERSION = "0.1.0";
+  private static final int HANDLER_THREADS = 4;
 
   private final ScheduledExecutorService scheduler;
   private final OomWatcher oom;
@@ -48,6 +60,9 @@ public final class AgentRuntime implements AutoCloseable {
   private final Sandbox sandbox;
   private final TtrpcTransport transport;
   private final TtrpcServer server;
+  private final LazyMapper json;
+  private final ExecutorService handlerPool;
+  private final EventLoopGroup ioGroup;
 
   /** Everything the runtime needs from outside. */
   public record Parts(
@@ -60,10 +75,28 @@ public final class AgentRuntime implements AutoCloseable {
       String cgroupParent,
       ContainerSettings settings,
       List<String> pidNsCommand,
-      Duration powerOffDelay) {}
+      Duration powerOffDelay,
+      ModuleLoadGate modules) {
+
+    /** Parts for a machine whose kernel modules are all loaded (host tests). */
+    public Parts(
+        Posix posix,
+        ProcessLauncher launcher,
+        SystemControl system,
+        Mounter mounter,
+        GuestPaths paths,
+        RuncConfig runc,
+        String cgroupParent,
+        ContainerSettings settings,
+        List<String> pidNsCommand,
+        Duration powerOffDelay) {
+      this(posix, launcher, system, mounter, paths, runc, cgroupParent, settings, pidNsCommand, powerOffDelay,
+          ModuleLoadGate.none());
+    }
+  }
 
   public AgentRuntime(Parts p) throws IOException {
-    ObjectMapper json = new ObjectMapper();
+    json = new LazyMapper();
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -80,7 +113,8 @@ public final class AgentRuntime implements AutoCloseable {
                 FsMountHandler.virtioFs(p.mounter()),
                 new EphemeralHandler(p.mounter(), p.paths().sandboxDir()),
                 new LocalHandler(),
-                new BlockHandler(p.mounter(), new PciPathResolver(p.paths().sysfs(), p.paths().dev(), Duration.ofSeconds(3)))));
+                new BlockHandler(p.mounter(), new PciPathResolver(p.paths().sysfs(), p.paths().dev(), Duration.ofSeconds(3)))),
+            p.modules());
     containers =
         new ContainerManager(
             new ContainerRegistry(),
@@ -116,8 +150,22 @@ public final class AgentRuntime implements AutoCloseable {
             AgentServiceHandler.details(VERSION, ProcessHandle.current().pid() == 1, storages.drivers()),
             // The shim calls CreateContainer right after a hot-plug returns; the guest's pciehp needs a moment (more
             // under TCG). Kata's agent.hotplug_timeout default is 3 s; GPUs get more room.
-            new DeviceService(p.paths().sysfs(), Duration.ofSeconds(30)));
-    transport = TtrpcTransport.create(1, 32, 256);
+            new DeviceService(p.paths().sysfs(), Duration.ofSeconds(30)),
+            new NetworkService(
+                LauncherNetCommands.busybox(p.launcher(), p.runc().workDir()),
+                new PciNetDevices(p.paths().sysfs()),
+                Duration.ofSeconds(5),
+                p.modules()));
+    // Handlers block only for short work (runc, mounts): long polls hold no thread. A few threads suffice, and each
+    // idle one costs the guest its stack and a slot in every thread dump; they time out when idle.
+    ThreadPoolExecutor handlers =
+        new ThreadPoolExecutor(
+            HANDLER_THREADS, HANDLER_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
+            new DefaultThreadFactory("ttrpc-handler", true));
+    handlers.allowCoreThreadTimeOut(true);
+    handlerPool = handlers;
+    ioGroup = new EpollEventLoopGroup(1, new DefaultThreadFactory("ttrpc-io", true));
+    transport = TtrpcTransport.wrap(ioGroup, handlers);
     server =
         TtrpcServer.builder(transport)
             .addService(agent)
@@ -139,6 +187,11 @@ public final class AgentRuntime implements AutoCloseable {
     return containers;
   }
 
+  /** Makes what the first RPCs will need but start-up does not (the JSON mapper); call after the ready line. */
+  public void warmUp() {
+    json.get();
+  }
+
   @Override
   public void close() {
     server.close();
@@ -147,5 +200,7 @@ public final class AgentRuntime implements AutoCloseable {
     oom.close();
     scheduler.shutdownNow();
     transport.close();
+    handlerPool.shutdownNow();
+    ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 }

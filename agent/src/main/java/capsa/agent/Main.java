@@ -3,13 +3,14 @@ package capsa.agent;
 import capsa.agent.channel.VirtioSerialServer;
 import capsa.agent.channel.VsockListener;
 import capsa.agent.container.ContainerSettings;
+import capsa.agent.log.LogLevels;
 import capsa.agent.proc.NativeProcessLauncher;
 import capsa.agent.runc.RuncConfig;
 import capsa.agent.storage.LibcMounter;
 import capsa.agent.sys.LibC;
 import capsa.agent.sys.LinuxSystemControl;
+import capsa.agent.sys.ModuleLoadGate;
 import capsa.agent.sys.Posix;
-import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +29,13 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
   private static final Duration SERIAL_PORT_WAIT = Duration.ofSeconds(30);
+  private static final Duration MODULE_WAIT = Duration.ofSeconds(60);
 
   private Main() {}
 
   public static void main(String[] args) throws Exception {
     AgentConfig cfg = AgentConfig.load(args, System.getenv(), Path.of("/proc/cmdline"));
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
-        .setLevel(Level.toLevel(cfg.logLevel(), Level.INFO));
+    LogLevels.apply(cfg.logLevel());
     Posix posix = new Posix(LibC.load());
     NativeProcessLauncher launcher = new NativeProcessLauncher(posix);
     boolean pid1 = ProcessHandle.current().pid() == 1;
@@ -42,6 +43,7 @@ public final class Main {
       launcher.becomeSubreaper();
     }
     GuestPaths paths = GuestPaths.standard();
+    ModuleLoadGate modules = new ModuleLoadGate(ModuleLoadGate.STANDARD_MARKER, MODULE_WAIT);
     boolean noPivot = cfg.noPivot() || rootIsInitramfs();
     RuncConfig runc = new RuncConfig(cfg.runc(), cfg.runcRoot(), Path.of("/run/capsa/runc"), noPivot, Duration.ofSeconds(120));
     ContainerSettings settings =
@@ -58,13 +60,19 @@ public final class Main {
                 cfg.cgroupParent(),
                 settings,
                 List.of("/bin/busybox", "unshare", "-p", "-f", "/bin/busybox", "sleep", "2147483647"),
-                Duration.ofMillis(200)));
-    startChannels(cfg, posix, runtime, paths);
+                Duration.ofMillis(200),
+                modules));
+    startChannels(cfg, posix, runtime, paths, modules);
     log.info("capsa-agent {} ready (pid {}, channels {})", AgentRuntime.VERSION, ProcessHandle.current().pid(), cfg.channels());
+    // Listening comes first; what only later RPCs need is made now, while the host connects.
+    Thread warm = new Thread(runtime::warmUp, "warm-up");
+    warm.setDaemon(true);
+    warm.start();
     new CountDownLatch(1).await();
   }
 
-  private static void startChannels(AgentConfig cfg, Posix posix, AgentRuntime runtime, GuestPaths paths)
+  private static void startChannels(
+      AgentConfig cfg, Posix posix, AgentRuntime runtime, GuestPaths paths, ModuleLoadGate modules)
       throws IOException {
     if (cfg.channels().contains("unix")) {
       Files.createDirectories(cfg.unixSocket().getParent());
@@ -73,10 +81,23 @@ public final class Main {
       log.info("Listening on {}", cfg.unixSocket());
     }
     if (cfg.channels().contains("vsock")) {
-      try {
-        VsockListener.bind(posix, cfg.vsockPort()).serve(runtime.server(), runtime.transport().eventLoopGroup());
-      } catch (IOException e) {
-        log.info("No vsock listener: {}", e.getMessage());
+      // The vsock transport may still be loading (/init loads it in the background): bind once it is in, off the
+      // start-up path when that means waiting.
+      Runnable bindVsock =
+          () -> {
+            modules.await();
+            try {
+              VsockListener.bind(posix, cfg.vsockPort()).serve(runtime.server(), runtime.transport().eventLoopGroup());
+            } catch (IOException e) {
+              log.info("No vsock listener: {}", e.getMessage());
+            }
+          };
+      if (modules.pending()) {
+        Thread t = new Thread(bindVsock, "vsock-bind");
+        t.setDaemon(true);
+        t.start();
+      } else {
+        bindVsock.run();
       }
     }
     if (cfg.channels().contains("serial")) {

@@ -1,6 +1,7 @@
 package capsa.e2e.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import capsa.hypervisor.VmExit;
 import capsa.proto.agent.AgentServiceGrpc;
@@ -23,13 +24,17 @@ import capsa.proto.agent.Storage;
 import capsa.proto.agent.TtyWinResizeRequest;
 import capsa.proto.agent.UpdateContainerRequest;
 import capsa.proto.agent.WaitProcessRequest;
+import capsa.proto.agent.WaitProcessResponse;
 import capsa.proto.agent.WriteStreamRequest;
 import capsa.proto.oci.LinuxMemory;
 import capsa.proto.oci.LinuxResources;
 import capsa.proto.oci.Process;
+import capsa.proto.oci.Root;
 import capsa.proto.oci.Spec;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -64,10 +69,14 @@ class AgentInGuestTest {
   private static final int SIGTERM = 15;
 
   private AgentVm vm;
+  /** What a CreateContainer sent before CreateSandbox got (checked in {@link #badInputGetsTheRightStatus}). */
+  private Throwable beforeSandbox;
 
   @BeforeAll
   void boot() throws Exception {
     vm = new AgentVm("agent-guest");
+    beforeSandbox = catchThrowable(() -> call().createContainer(CreateContainerRequest.newBuilder()
+        .setContainerId("early").setExecId("early").setOCI(GuestSpecs.spec("/bin/true")).build()));
     call().createSandbox(CreateSandboxRequest.newBuilder()
         .setSandboxId("sb-guest")
         .setHostname("capsa-pod")
@@ -103,8 +112,7 @@ class AgentInGuestTest {
   @Test
   @Order(2)
   void agentRssWithOneIdleContainer() throws Exception {
-    // PID 1 of the VM is the agent's JVM (/capsa/agent execs java); the container sees it through /guestproc.
-    String status = execOutput("idle", "rss", "/bin/cat", "/guestproc/1/status");
+    String status = agentStatus("rss");
     assertThat(status).contains("Name:\tjava");
     Matcher m = VM_RSS.matcher(status);
     assertThat(m.find()).as("VmRSS in %s", status).isTrue();
@@ -130,6 +138,15 @@ class AgentInGuestTest {
     call().signalProcess(SignalProcessRequest.newBuilder().setContainerId("killme").setExecId("")
         .setSignal(SIGKILL).build());
     assertThat(waitProcess("killme", "killme")).isEqualTo(128 + SIGKILL);
+
+    // A container init with a TERM trap, signalled as a shim does for `ctr task kill` (exec_id empty: every process).
+    // Only once the trap is set: until then the kernel drops SIGTERM to a pid namespace's init, as it has no handler.
+    createAndStart("trap", GuestSpecs.spec("/bin/sh", "-c",
+        "trap 'exit 143' TERM; echo armed; while true; do sleep 1; done"), false);
+    assertThat(readUntil("trap", "trap", "armed")).contains("armed");
+    call().signalProcess(SignalProcessRequest.newBuilder().setContainerId("trap").setExecId("")
+        .setSignal(SIGTERM).build());
+    assertThat(waitProcess("trap", "trap")).isEqualTo(128 + SIGTERM);
 
     // SIGTERM has no default action for a pid namespace's init, so it goes to a sleep that is not pid 1: an exec.
     exec("idle", "term", GuestSpecs.process(false, "/bin/sleep", "1000"));
@@ -212,10 +229,100 @@ class AgentInGuestTest {
 
   @Test
   @Order(8)
+  void badInputGetsTheRightStatus() throws Exception {
+    assertStatus(beforeSandbox, Status.Code.FAILED_PRECONDITION, "CreateSandbox");
+    assertStatus(catchThrowable(() -> call().createSandbox(CreateSandboxRequest.newBuilder().setSandboxId("again")
+        .build())), Status.Code.ALREADY_EXISTS, "sb-guest");
+    assertStatus(catchThrowable(() -> call().createContainer(CreateContainerRequest.newBuilder()
+        .setContainerId("idle").setExecId("idle").setOCI(GuestSpecs.spec("/bin/true")).build())),
+        Status.Code.ALREADY_EXISTS, "idle");
+    exec("idle", "twice", GuestSpecs.process(false, "/bin/sleep", "1000"));
+    assertStatus(catchThrowable(() -> exec("idle", "twice", GuestSpecs.process(false, "/bin/true"))),
+        Status.Code.ALREADY_EXISTS, "twice");
+    call().signalProcess(SignalProcessRequest.newBuilder().setContainerId("idle").setExecId("twice")
+        .setSignal(SIGKILL).build());
+    assertThat(waitProcess("idle", "twice")).isEqualTo(128 + SIGKILL);
+    assertStatus(catchThrowable(() -> call().startContainer(StartContainerRequest.newBuilder()
+        .setContainerId("ghost").build())), Status.Code.NOT_FOUND, "ghost");
+    assertStatus(catchThrowable(() -> call().createContainer(CreateContainerRequest.newBuilder()
+        .setContainerId("bad-storage").setExecId("bad-storage").setOCI(GuestSpecs.spec("/bin/true"))
+        .addStorages(Storage.newBuilder().setDriver("nbd-magic").setSource("x").setMountPoint("/run/x")).build())),
+        Status.Code.INVALID_ARGUMENT, "nbd-magic");
+    assertStatus(catchThrowable(() -> call().createContainer(CreateContainerRequest.newBuilder()
+        .setContainerId("no-rootfs").setExecId("no-rootfs").setOCI(GuestSpecs.spec("/bin/true").toBuilder()
+            .setRoot(Root.newBuilder().setPath("/no/such/rootfs"))).build())),
+        Status.Code.INVALID_ARGUMENT, "/no/such/rootfs");
+    // The refused ids left nothing behind: the same ids work once the input is right.
+    createAndStart("no-rootfs", GuestSpecs.spec("/bin/echo", "fine"), false);
+    assertThat(readAll("no-rootfs", "no-rootfs")).isEqualTo("fine\n");
+    assertThat(waitProcess("no-rootfs", "no-rootfs")).isZero();
+  }
+
+  @Test
+  @Order(9)
+  void unreadOutputFloodLeavesTheAgentAnsweringInBoundedMemory() throws Exception {
+    long before = agentRssKb();
+    // 200 MiB to stdout and nobody reads it: the agent buffers a bounded amount, then the pipe fills and dd blocks.
+    createAndStart("flood", GuestSpecs.spec("/bin/dd", "if=/dev/zero", "bs=1048576", "count=200"), false);
+    ListenableFuture<WaitProcessResponse> exit = AgentServiceGrpc.newFutureStub(vm.client)
+        .withDeadlineAfter(5, TimeUnit.MINUTES)
+        .waitProcess(WaitProcessRequest.newBuilder().setContainerId("flood").setExecId("flood").build());
+    for (int i = 0; i < 30; i++) {
+      assertThat(HealthGrpc.newBlockingStub(vm.client).withDeadlineAfter(60, TimeUnit.SECONDS)
+          .check(CheckRequest.getDefaultInstance()).getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    }
+    long during = agentRssKb();
+    log.info("AGENT-GUEST-FLOOD agent VmRSS {} kB before, {} kB with 200 MiB of unread output pending", before, during);
+    assertThat(exit.isDone()).as("dd cannot finish while nobody reads its output").isFalse();
+    assertThat(read("flood", "flood").toByteArray()).isNotEmpty().containsOnly(0);
+    assertThat(during - before).as("agent RSS growth in kB").isLessThan(32L * 1024);
+    call().signalProcess(SignalProcessRequest.newBuilder().setContainerId("flood").setSignal(SIGKILL).build());
+    assertThat(exit.get(5, TimeUnit.MINUTES).getStatus()).isEqualTo(128 + SIGKILL);
+  }
+
+  @Test
+  @Order(10)
+  void hostThatDisconnectsMidCallDoesNotKillTheAgent() throws Exception {
+    exec("idle", "long", GuestSpecs.process(false, "/bin/sleep", "1000"));
+    ListenableFuture<WaitProcessResponse> pending = AgentServiceGrpc.newFutureStub(vm.client)
+        .waitProcess(WaitProcessRequest.newBuilder().setContainerId("idle").setExecId("long").build());
+    String ready = vm.reconnect();
+    assertThat(ready).startsWith("CAPSA-AGENT-READY uptime=");
+    assertThat(catchThrowable(() -> pending.get(1, TimeUnit.MINUTES))).isNotNull();
+    assertThat(HealthGrpc.newBlockingStub(vm.client).withDeadlineAfter(60, TimeUnit.SECONDS)
+        .check(CheckRequest.getDefaultInstance()).getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    // The sandbox and its processes outlived the connection.
+    call().signalProcess(SignalProcessRequest.newBuilder().setContainerId("idle").setExecId("long")
+        .setSignal(SIGKILL).build());
+    assertThat(waitProcess("idle", "long")).isEqualTo(128 + SIGKILL);
+    assertThat(execOutput("idle", "after", "/bin/echo", "still here")).isEqualTo("still here\n");
+  }
+
+  @Test
+  @Order(20)
   void destroySandboxPowersTheVmOff() throws Exception {
     call().destroySandbox(DestroySandboxRequest.getDefaultInstance());
     VmExit exit = vm.vm.exit().get(3, TimeUnit.MINUTES);
     assertThat(exit.requested()).isFalse();
+  }
+
+  /** The agent's /proc status. PID 1 of the VM is the agent's JVM; the idle container sees it as /guestproc/1. */
+  private String agentStatus(String execId) {
+    return execOutput("idle", execId, "/bin/cat", "/guestproc/1/status");
+  }
+
+  private long agentRssKb() {
+    String status = agentStatus("rss-" + System.nanoTime());
+    Matcher m = VM_RSS.matcher(status);
+    assertThat(m.find()).as("VmRSS in %s", status).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  private static void assertStatus(Throwable thrown, Status.Code code, String valueInMessage) {
+    assertThat(thrown).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+      assertThat(e.getStatus().getCode()).as("status of %s", e).isEqualTo(code);
+      assertThat(e.getStatus().getDescription()).contains(valueInMessage);
+    });
   }
 
   private AgentServiceBlockingStub call() {

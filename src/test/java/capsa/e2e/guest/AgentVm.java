@@ -39,14 +39,15 @@ import java.util.regex.Pattern;
 final class AgentVm implements AutoCloseable {
   static final Duration AGENT_READY = Duration.ofMinutes(4);
   private static final Pattern READY_UPTIME = Pattern.compile("uptime=([0-9.]+)");
-  private static final Pattern INIT_START = Pattern.compile("capsa-init\\[([0-9.]+)\\]: stage 1");
+  private static final Pattern INIT_START = Pattern.compile("capsa-init\\[([0-9.]+)\\]: start");
   private static final List<String> APPLETS = List.of("sh", "echo", "cat", "sleep", "stty", "dd", "ps", "ls", "grep",
       "head", "true", "wc", "kill", "test");
 
   final Path work;
   final Path share;
   final Vm vm;
-  final TtrpcClient client;
+  /** The current ttrpc client; replaced by {@link #reconnect()}. */
+  volatile TtrpcClient client;
   final String readyLine;
   private final EpollEventLoopGroup group = new EpollEventLoopGroup(2);
   private final ExecutorService callbacks = Executors.newCachedThreadPool();
@@ -93,6 +94,20 @@ final class AgentVm implements AutoCloseable {
     }
   }
 
+  /**
+   * Drops the host side of the agent channel without a word (as a crashed or restarted shim would) and connects
+   * again: the agent must notice the hang-up, reopen its port and announce itself to the new connection.
+   *
+   * @return the ready line of the new connection
+   */
+  String reconnect() throws Exception {
+    client.close();
+    client.closeFuture().get(1, TimeUnit.MINUTES);
+    Channel ch = vm.connectAgent(AGENT_READY).get(AGENT_READY.toSeconds() + 10, TimeUnit.SECONDS);
+    client = TtrpcClient.over(ch, callbacks);
+    return ch.attr(VirtioSerialConnector.READY_LINE).get();
+  }
+
   /** Creates {@code <share>/<id>/rootfs} with busybox and applet links: the Kata shared rootfs path of {@code id}. */
   Path rootfs(String containerId) throws IOException {
     Path root = share.resolve(containerId).resolve("rootfs");
@@ -117,7 +132,7 @@ final class AgentVm implements AutoCloseable {
   double initStartUptime() {
     Matcher m = INIT_START.matcher(console());
     if (!m.find()) {
-      throw new AssertionError("No '/init stage 1' line on the console:\n" + console());
+      throw new AssertionError("No '/init start' line on the console:\n" + console());
     }
     return Double.parseDouble(m.group(1));
   }

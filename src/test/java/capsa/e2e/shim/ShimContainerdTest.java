@@ -69,7 +69,8 @@ class ShimContainerdTest {
         try {
             assertThat(run.exitCode()).as(run.describe()).isNotZero();
             // The Task service's UNAVAILABLE reached ctr with its reason.
-            assertThat(run.stderr()).as(run.describe()).contains("no guest image");
+            assertThat(run.stderr()).as(run.describe())
+                    .contains("guest manifest /nonexistent/capsa/manifest.properties is not readable");
             assertThat(run.stderr()).as("start worked: the failure is the Create RPC, not the shim binary")
                     .doesNotContain("failed to start shim");
 

@@ -11,6 +11,7 @@ import capsa.agent.proc.ExitStatus;
 import capsa.agent.proc.ProcessLauncher;
 import capsa.agent.runc.Runc;
 import capsa.agent.spec.GuestSpecRewriter;
+import capsa.agent.spec.LazyMapper;
 import capsa.agent.storage.MountedStorage;
 import capsa.agent.storage.StorageService;
 import capsa.agent.sys.Posix;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,7 @@ public final class ContainerManager {
   private final OomWatcher oom;
   private final GuestPaths paths;
   private final ContainerSettings settings;
-  private final ObjectMapper json;
+  private final Supplier<ObjectMapper> json;
   private final AtomicLong sockets = new AtomicLong();
 
   public ContainerManager(
@@ -62,6 +64,21 @@ public final class ContainerManager {
       GuestPaths paths,
       ContainerSettings settings,
       ObjectMapper json) {
+    this(registry, runc, launcher, posix, storages, rewriter, oom, paths, settings, LazyMapper.of(json));
+  }
+
+  /** @param json the mapper for config.json and exec process files, fetched at use (it may be made on first use) */
+  public ContainerManager(
+      ContainerRegistry registry,
+      Runc runc,
+      ProcessLauncher launcher,
+      Posix posix,
+      StorageService storages,
+      GuestSpecRewriter rewriter,
+      OomWatcher oom,
+      GuestPaths paths,
+      ContainerSettings settings,
+      Supplier<ObjectMapper> json) {
     this.registry = registry;
     this.runc = runc;
     this.launcher = launcher;
@@ -90,7 +107,7 @@ public final class ContainerManager {
       ObjectNode spec = req.spec();
       rewriter.rewrite(id, spec, sandboxPidNs);
       Files.createDirectories(bundle);
-      json.writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("config.json").toFile(), spec);
+      json.get().writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("config.json").toFile(), spec);
       boolean terminal = spec.path("process").path("terminal").asBoolean(false);
       io = newIo(id, terminal);
       Path pidFile = bundle.resolve("init.pid");
@@ -137,7 +154,7 @@ public final class ContainerManager {
     Path processJson = c.bundle().resolve("exec-" + sockets.incrementAndGet() + ".json");
     try {
       inheritFromInit(c, process);
-      json.writeValue(processJson.toFile(), process);
+      json.get().writeValue(processJson.toFile(), process);
       io = newIo(id + "-" + execId, process.path("terminal").asBoolean(false));
       Path pidFile = c.bundle().resolve("exec-" + sockets.get() + ".pid");
       runc.exec(id, processJson, pidFile, consoleSocket(io), streams(io));
@@ -169,7 +186,7 @@ public final class ContainerManager {
    * otherwise keep all of its own capabilities).
    */
   private void inheritFromInit(Container c, ObjectNode process) throws IOException {
-    com.fasterxml.jackson.databind.JsonNode init = json.readTree(c.bundle().resolve("config.json").toFile()).path("process");
+    com.fasterxml.jackson.databind.JsonNode init = json.get().readTree(c.bundle().resolve("config.json").toFile()).path("process");
     for (String field : List.of("capabilities", "rlimits", "noNewPrivileges", "apparmorProfile", "selinuxLabel")) {
       if (!process.has(field) && init.has(field)) {
         process.set(field, init.get(field));

@@ -9,11 +9,13 @@ import capsa.agent.container.ContainerManager;
 import capsa.agent.container.CreateRequest;
 import capsa.agent.device.DeviceService;
 import capsa.agent.io.ProcessIo;
+import capsa.agent.network.NetworkService;
 import capsa.agent.sandbox.GuestResources;
 import capsa.agent.sandbox.Sandbox;
 import capsa.agent.spec.OciJson;
 import capsa.agent.sys.SystemControl;
 import capsa.proto.agent.AgentDetails;
+import capsa.proto.agent.AddARPNeighborsRequest;
 import capsa.proto.agent.AgentServiceGrpc;
 import capsa.proto.agent.CloseStdinRequest;
 import capsa.proto.agent.CreateContainerRequest;
@@ -23,6 +25,9 @@ import capsa.proto.agent.ExecProcessRequest;
 import capsa.proto.agent.GetOOMEventRequest;
 import capsa.proto.agent.GuestDetailsRequest;
 import capsa.proto.agent.GuestDetailsResponse;
+import capsa.proto.agent.Interfaces;
+import capsa.proto.agent.ListInterfacesRequest;
+import capsa.proto.agent.ListRoutesRequest;
 import capsa.proto.agent.OOMEvent;
 import capsa.proto.agent.OnlineCPUMemRequest;
 import capsa.proto.agent.PauseContainerRequest;
@@ -30,6 +35,7 @@ import capsa.proto.agent.ReadStreamRequest;
 import capsa.proto.agent.ReadStreamResponse;
 import capsa.proto.agent.RemoveContainerRequest;
 import capsa.proto.agent.RemoveStaleVirtiofsShareMountsRequest;
+import capsa.proto.agent.Routes;
 import capsa.proto.agent.ResumeContainerRequest;
 import capsa.proto.agent.SetGuestDateTimeRequest;
 import capsa.proto.agent.SignalProcessRequest;
@@ -38,11 +44,14 @@ import capsa.proto.agent.StatsContainerRequest;
 import capsa.proto.agent.StatsContainerResponse;
 import capsa.proto.agent.TtyWinResizeRequest;
 import capsa.proto.agent.UpdateContainerRequest;
+import capsa.proto.agent.UpdateInterfaceRequest;
+import capsa.proto.agent.UpdateRoutesRequest;
 import capsa.proto.agent.WaitProcessRequest;
 import capsa.proto.agent.WaitProcessResponse;
 import capsa.proto.agent.WriteStreamRequest;
 import capsa.proto.agent.WriteStreamResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import capsa.proto.agent.types.Interface;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import io.grpc.stub.StreamObserver;
@@ -69,6 +78,7 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
   private final SystemControl system;
   private final AgentDetails details;
   private final DeviceService devices;
+  private final NetworkService network;
 
   public AgentServiceHandler(
       Sandbox sandbox,
@@ -79,7 +89,8 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
       GuestResources resources,
       SystemControl system,
       AgentDetails details,
-      DeviceService devices) {
+      DeviceService devices,
+      NetworkService network) {
     this.sandbox = sandbox;
     this.containers = containers;
     this.oci = oci;
@@ -89,6 +100,7 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
     this.system = system;
     this.details = details;
     this.devices = devices;
+    this.network = network;
   }
 
   // ---------------------------------------------------------------- sandbox
@@ -177,6 +189,43 @@ public final class AgentServiceHandler extends AgentServiceGrpc.AgentServiceImpl
   public void removeStaleVirtiofsShareMounts(
       RemoveStaleVirtiofsShareMountsRequest req, StreamObserver<Empty> o) {
     Replies.now(o, () -> EMPTY);
+  }
+
+  // ---------------------------------------------------------------- network (before CreateSandbox, as Kata)
+
+  @Override
+  public void updateInterface(UpdateInterfaceRequest req, StreamObserver<Interface> o) {
+    Replies.now(o, () -> network.updateInterface(req.getInterface()));
+  }
+
+  @Override
+  public void updateRoutes(UpdateRoutesRequest req, StreamObserver<Routes> o) {
+    Replies.now(
+        o,
+        () ->
+            Routes.newBuilder()
+                .addAllRoutes(network.updateRoutes(req.getRoutes().getRoutesList()))
+                .build());
+  }
+
+  @Override
+  public void addARPNeighbors(AddARPNeighborsRequest req, StreamObserver<Empty> o) {
+    Replies.now(
+        o,
+        () -> {
+          network.addArpNeighbors(req.getNeighbors().getARPNeighborsList());
+          return EMPTY;
+        });
+  }
+
+  @Override
+  public void listInterfaces(ListInterfacesRequest req, StreamObserver<Interfaces> o) {
+    Replies.now(o, () -> Interfaces.newBuilder().addAllInterfaces(network.listInterfaces()).build());
+  }
+
+  @Override
+  public void listRoutes(ListRoutesRequest req, StreamObserver<Routes> o) {
+    Replies.now(o, () -> Routes.newBuilder().addAllRoutes(network.listRoutes()).build());
   }
 
   // ---------------------------------------------------------------- containers

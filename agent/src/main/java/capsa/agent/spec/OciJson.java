@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The OCI spec as the agent API carries it (protobuf, Kata's capitalised field names) → the OCI runtime-spec JSON
@@ -26,14 +27,19 @@ import java.util.Map;
  * runtime-spec's {@code omitempty} would. Guest-side changes are {@link GuestSpecRewriter}'s job.
  */
 public final class OciJson {
-  private final ObjectMapper mapper;
+  private final Supplier<ObjectMapper> mappers;
 
   public OciJson(ObjectMapper mapper) {
-    this.mapper = mapper;
+    this(LazyMapper.of(mapper));
+  }
+
+  /** @param mappers the mapper, fetched at each conversion (it may be made on first use) */
+  public OciJson(Supplier<ObjectMapper> mappers) {
+    this.mappers = mappers;
   }
 
   public ObjectNode spec(Spec spec) {
-    ObjectNode n = mapper.createObjectNode();
+    ObjectNode n = mappers.get().createObjectNode();
     n.put("ociVersion", spec.getVersion().isEmpty() ? "1.0.2" : spec.getVersion());
     if (spec.hasProcess()) {
       n.set("process", process(spec.getProcess()));
@@ -68,7 +74,7 @@ public final class OciJson {
   }
 
   public ObjectNode process(Process p) {
-    ObjectNode n = mapper.createObjectNode();
+    ObjectNode n = mappers.get().createObjectNode();
     if (p.getTerminal()) {
       n.put("terminal", true);
     }
@@ -117,7 +123,7 @@ public final class OciJson {
   }
 
   private ObjectNode hooks(Hooks h) {
-    ObjectNode n = mapper.createObjectNode();
+    ObjectNode n = mappers.get().createObjectNode();
     hookList(n, "prestart", h.getPrestartList());
     hookList(n, "poststart", h.getPoststartList());
     hookList(n, "poststop", h.getPoststopList());
@@ -144,7 +150,7 @@ public final class OciJson {
   }
 
   private ObjectNode linux(Linux l) {
-    ObjectNode n = mapper.createObjectNode();
+    ObjectNode n = mappers.get().createObjectNode();
     idMappings(n, "uidMappings", l.getUIDMappingsList());
     idMappings(n, "gidMappings", l.getGIDMappingsList());
     if (!l.getSysctlMap().isEmpty()) {
@@ -187,7 +193,7 @@ public final class OciJson {
 
   /** {@code linux.resources}; also the body of {@code runc update --resources}. */
   public ObjectNode resources(LinuxResources r) {
-    ObjectNode n = mapper.createObjectNode();
+    ObjectNode n = mappers.get().createObjectNode();
     if (r.getDevicesCount() > 0) {
       ArrayNode d = n.putArray("devices");
       for (LinuxDeviceCgroup dc : r.getDevicesList()) {

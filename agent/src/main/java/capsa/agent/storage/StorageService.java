@@ -1,6 +1,7 @@
 package capsa.agent.storage;
 
 import capsa.agent.AgentException;
+import capsa.agent.sys.ModuleLoadGate;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,9 +16,16 @@ public final class StorageService {
   private static final Logger log = LoggerFactory.getLogger(StorageService.class);
   private final Map<String, StorageHandler> handlers = new LinkedHashMap<>();
   private final Mounter mounter;
+  private final ModuleLoadGate modules;
 
   public StorageService(Mounter mounter, List<StorageHandler> handlers) {
+    this(mounter, handlers, ModuleLoadGate.none());
+  }
+
+  /** @param modules waited for before the first storage is set up (9p, virtio-blk, overlay may still be loading) */
+  public StorageService(Mounter mounter, List<StorageHandler> handlers, ModuleLoadGate modules) {
     this.mounter = mounter;
+    this.modules = modules;
     handlers.forEach(h -> this.handlers.put(h.driver(), h));
   }
 
@@ -31,6 +39,9 @@ public final class StorageService {
       if (!handlers.containsKey(r.driver())) {
         throw new AgentException.InvalidArgument("unknown storage driver \"" + r.driver() + "\"");
       }
+    }
+    if (!requests.isEmpty()) {
+      modules.await();
     }
     List<MountedStorage> done = new ArrayList<>();
     for (StorageRequest r : requests) {

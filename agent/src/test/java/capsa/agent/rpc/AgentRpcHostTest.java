@@ -20,7 +20,7 @@ import capsa.proto.agent.GetOOMEventRequest;
 import capsa.proto.agent.GuestDetailsRequest;
 import capsa.proto.agent.HealthCheckResponse;
 import capsa.proto.agent.HealthGrpc;
-import capsa.proto.agent.ListInterfacesRequest;
+import capsa.proto.agent.GetIPTablesRequest;
 import capsa.proto.agent.OOMEvent;
 import capsa.proto.agent.ReadStreamRequest;
 import capsa.proto.agent.SignalProcessRequest;
@@ -170,9 +170,9 @@ class AgentRpcHostTest {
         Status.Code.NOT_FOUND,
         "ghost");
     assertCode(
-        () -> call().listInterfaces(ListInterfacesRequest.getDefaultInstance()),
+        () -> call().getIPTables(GetIPTablesRequest.getDefaultInstance()),
         Status.Code.UNIMPLEMENTED,
-        "ListInterfaces");
+        "GetIPTables");
 
     Files.createDirectories(agent.paths.sysfs().resolve("devices/system/memory"));
     Files.writeString(agent.paths.sysfs().resolve("devices/system/memory/block_size_bytes"), "8000000\n");

@@ -1,5 +1,6 @@
 package capsa.hypervisor.clh;
 
+import capsa.hypervisor.NetnsLaunch;
 import capsa.hypervisor.VmStartException;
 import capsa.hypervisor.clh.api.ChApiClient;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,9 +34,11 @@ final class ClhProcess implements AutoCloseable {
     this.vmmLog = vmmLog;
   }
 
-  static ClhProcess spawn(Path binary, Path apiSocket, Path vmmLog) {
+  /** @param netns the namespace CH runs in, so that {@code vm.add-net} can name the pod's taps */
+  static ClhProcess spawn(Path binary, Path apiSocket, Path vmmLog, Optional<Path> netns) {
     ProcessBuilder builder =
-        new ProcessBuilder(List.of(binary.toString(), "--api-socket", apiSocket.toString()))
+        new ProcessBuilder(NetnsLaunch.wrap(netns, List.of(binary.toString(), "--api-socket",
+            apiSocket.toString())))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(vmmLog.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));

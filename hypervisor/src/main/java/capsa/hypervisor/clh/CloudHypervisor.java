@@ -3,6 +3,7 @@ package capsa.hypervisor.clh;
 import capsa.hypervisor.HostPreflight;
 import capsa.hypervisor.Hypervisor;
 import capsa.hypervisor.InvalidVmSpecException;
+import capsa.hypervisor.NetnsLaunch;
 import capsa.hypervisor.Vm;
 import capsa.hypervisor.VmStartException;
 import capsa.hypervisor.clh.api.ChApiClient;
@@ -67,6 +68,7 @@ public final class CloudHypervisor implements Hypervisor {
       throw new InvalidVmSpecException("virtio-fs needs a virtiofsd; none is configured for Cloud Hypervisor");
     }
     HostPreflight.checkSpecFiles(spec);
+    NetnsLaunch.check(spec.networkNamespace());
     ClhPaths paths = ClhPaths.in(spec.runtimeDir());
     HostPreflight.socketPath("Cloud Hypervisor API", paths.apiSocket());
     HostPreflight.socketPath("hybrid vsock", paths.vsockSocket());
@@ -97,7 +99,8 @@ public final class CloudHypervisor implements Hypervisor {
             spec.sharedFs().get().hostDir(), spec.vmmLog(), config.readyTimeout());
       }
       long consoleBaseline = Files.exists(spec.consoleLog()) ? Files.size(spec.consoleLog()) : 0;
-      process = ClhProcess.spawn(config.resolvedBinary(), paths.apiSocket(), spec.vmmLog());
+      process = ClhProcess.spawn(config.resolvedBinary(), paths.apiSocket(), spec.vmmLog(),
+          spec.networkNamespace());
       ChApiClient api = new ChApiClient(group, paths.apiSocket(), config.apiTimeouts());
       process.awaitApi(api, paths.apiSocket(), config.readyTimeout(), config.pingInterval());
       Duration vmmReady = Duration.between(process.spawnedAt(), java.time.Instant.now());

@@ -17,8 +17,14 @@ import java.util.regex.Pattern;
  * @param kvm {@code /dev/kvm} opens read-write (existing is not enough: permissions and nested setups vary)
  * @param vhostVsock {@code /dev/vhost-vsock} exists
  * @param cpuKhz host CPU frequency in kHz, if known
+ * @param vhostNet {@code /dev/vhost-net} exists (tap NICs then get {@code vhost=on})
  */
-public record HostFacts(boolean kvm, boolean vhostVsock, OptionalLong cpuKhz) {
+public record HostFacts(boolean kvm, boolean vhostVsock, OptionalLong cpuKhz, boolean vhostNet) {
+
+  /** Without vhost-net (most tests, and hosts like the development machines). */
+  public HostFacts(boolean kvm, boolean vhostVsock, OptionalLong cpuKhz) {
+    this(kvm, vhostVsock, cpuKhz, false);
+  }
 
   private static final Pattern MHZ = Pattern.compile("^cpu MHz\\s*:\\s*([0-9]+(?:\\.[0-9]+)?)", Pattern.MULTILINE);
 
@@ -29,7 +35,8 @@ public record HostFacts(boolean kvm, boolean vhostVsock, OptionalLong cpuKhz) {
    */
   public static HostFacts probe(Path qemuBinary) {
     boolean kvm = canOpenReadWrite(Path.of("/dev/kvm")) && KvmProbe.qemuCanUseKvm(qemuBinary);
-    return new HostFacts(kvm, Files.exists(Path.of("/dev/vhost-vsock")), cpuKhz(Path.of("/proc/cpuinfo")));
+    return new HostFacts(kvm, Files.exists(Path.of("/dev/vhost-vsock")), cpuKhz(Path.of("/proc/cpuinfo")),
+        Files.exists(Path.of("/dev/vhost-net")));
   }
 
   static boolean canOpenReadWrite(Path dev) {
@@ -65,6 +72,6 @@ public record HostFacts(boolean kvm, boolean vhostVsock, OptionalLong cpuKhz) {
 
   /** For tests and logs. */
   public List<String> describe() {
-    return List.of("kvm=" + kvm, "vhost-vsock=" + vhostVsock, "cpuKhz=" + cpuKhz);
+    return List.of("kvm=" + kvm, "vhost-vsock=" + vhostVsock, "cpuKhz=" + cpuKhz, "vhost-net=" + vhostNet);
   }
 }

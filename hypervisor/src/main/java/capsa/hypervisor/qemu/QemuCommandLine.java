@@ -105,7 +105,7 @@ public final class QemuCommandLine {
       a.add(new DeviceArgs.Virtio9p("share0", "fs0", fs.tag(), t));
     }
     for (Device.Nic n : spec.nics()) {
-      a.add(new DeviceArgs.NetdevTap("net-" + n.id(), n.tapName()));
+      a.add(new DeviceArgs.NetdevTap("net-" + n.id(), n.tapName(), host.vhostNet()));
       a.add(new DeviceArgs.VirtioNet(n.id(), "net-" + n.id(), n.mac(), t));
     }
     int port = 0;

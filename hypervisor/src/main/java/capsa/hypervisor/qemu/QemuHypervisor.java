@@ -3,6 +3,7 @@ package capsa.hypervisor.qemu;
 import capsa.hypervisor.HostPreflight;
 import capsa.hypervisor.Hypervisor;
 import capsa.hypervisor.InvalidVmSpecException;
+import capsa.hypervisor.NetnsLaunch;
 import capsa.hypervisor.UnsupportedByBackendException;
 import capsa.hypervisor.Vm;
 import capsa.hypervisor.VmStartException;
@@ -83,6 +84,7 @@ public final class QemuHypervisor implements Hypervisor {
   public void validate(VmSpec spec) {
     HostPreflight.executable("QEMU", config.binary());
     HostPreflight.checkSpecFiles(spec);
+    NetnsLaunch.check(spec.networkNamespace());
     QemuPaths paths = new QemuPaths(spec.runtimeDir());
     HostPreflight.socketPath("QMP", paths.qmpSocket());
     HostPreflight.socketPath("agent", paths.agentSocket());
@@ -114,7 +116,7 @@ public final class QemuHypervisor implements Hypervisor {
         // makes that rare (reservation through the vhost fd is the AF_VSOCK module's job).
         ? OptionalLong.of(ThreadLocalRandom.current().nextLong(3, 0xFFFF_FFFEL)) : OptionalLong.empty();
     List<QemuArg> items = QemuCommandLine.build(spec, host, paths, cid, config.vfioDriver());
-    List<String> argv = QemuCommandLine.argv(config.binary(), items);
+    List<String> argv = NetnsLaunch.wrap(spec.networkNamespace(), QemuCommandLine.argv(config.binary(), items));
     try {
       Files.createDirectory(spec.runtimeDir(), PosixFilePermissions.asFileAttribute(
           PosixFilePermissions.fromString("rwx------")));

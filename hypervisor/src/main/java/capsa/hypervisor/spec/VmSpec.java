@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  * @param runtimeDir per-VM directory for sockets and pidfile; must not exist yet, is created at boot and deleted on
  *     close
  * @param passthrough firmware, 64-bit MMIO window and hot-plug reservations for passed-through devices
+ * @param networkNamespace the network namespace the VMM process runs in (where the NICs' taps are), or empty for
+ *     the caller's own
  */
 public record VmSpec(
     String id,
@@ -53,7 +55,8 @@ public record VmSpec(
     Path consoleLog,
     Path vmmLog,
     Path runtimeDir,
-    PciPassthrough passthrough) {
+    PciPassthrough passthrough,
+    Optional<Path> networkNamespace) {
 
   public static final int MAX_VCPUS = 255;
   public static final DataSize MIN_MEMORY = DataSize.mebibytes(64);
@@ -71,6 +74,7 @@ public record VmSpec(
     Objects.requireNonNull(vmmLog, "vmmLog");
     Objects.requireNonNull(runtimeDir, "runtimeDir");
     Objects.requireNonNull(passthrough, "passthrough");
+    Objects.requireNonNull(networkNamespace, "networkNamespace");
     kernelParams = List.copyOf(kernelParams);
     sharedFs = Objects.requireNonNull(sharedFs, "sharedFs");
     blockDevices = List.copyOf(blockDevices);
@@ -136,7 +140,8 @@ public record VmSpec(
   /** A copy with another runtime directory and logs; handy to boot the same guest twice. */
   public VmSpec withPaths(String newId, Path newRuntimeDir, Path newConsoleLog, Path newVmmLog) {
     return new VmSpec(newId, vcpus, maxVcpus, memory, maxMemory, boot, kernelParams, machine, sharedFs, agentChannel,
-        blockDevices, nics, vfioDevices, pcieRootPorts, newConsoleLog, newVmmLog, newRuntimeDir, passthrough);
+        blockDevices, nics, vfioDevices, pcieRootPorts, newConsoleLog, newVmmLog, newRuntimeDir, passthrough,
+        networkNamespace);
   }
 
   /** Mutable builder; {@link #build()} validates. Defaults: 1 vCPU, 512 MiB, microvm, virtio-serial agent channel. */
@@ -159,6 +164,7 @@ public record VmSpec(
     private Path vmmLog;
     private Path runtimeDir;
     private PciPassthrough passthrough = PciPassthrough.NONE;
+    private Path networkNamespace;
 
     private Builder() {}
 
@@ -252,10 +258,17 @@ public record VmSpec(
       return this;
     }
 
+    /** Runs the VMM inside this network namespace (e.g. {@code /var/run/netns/cni-...}). */
+    public Builder networkNamespace(Path v) {
+      networkNamespace = v;
+      return this;
+    }
+
     public VmSpec build() {
       return new VmSpec(id, vcpus, maxVcpus == null ? vcpus : maxVcpus, memory,
           maxMemory == null ? memory : maxMemory, boot, kernelParams, machine, Optional.ofNullable(sharedFs),
-          agentChannel, blockDevices, nics, vfioDevices, pcieRootPorts, consoleLog, vmmLog, runtimeDir, passthrough);
+          agentChannel, blockDevices, nics, vfioDevices, pcieRootPorts, consoleLog, vmmLog, runtimeDir, passthrough,
+          Optional.ofNullable(networkNamespace));
     }
   }
 }

@@ -205,6 +205,27 @@ class CloudHypervisorContractTest {
   }
 
   @Test
+  void aNetworkNamespaceStartsTheVmmInsideItAndNamesTheTap() throws Exception {
+    assumeFalse(target.real(), "needs a tap device on the host; stand-in only");
+    // The caller's own namespace: nsenter into it works as root and changes nothing.
+    vm = backend().boot(spec().networkNamespace(Path.of("/proc/self/ns/net"))
+        .nic(new Device.Nic("nic0", "tap0_capsa", "02:00:00:00:00:07")).build());
+    vm.stop(Duration.ofSeconds(30));
+    List<RecordedRequest> addNet = Files.readAllLines(target.recordFile().orElseThrow()).stream()
+        .map(line -> read(ChJson.newMapper(), line)).filter(r -> r.endpoint().equals("vm.add-net")).toList();
+    assertThat(addNet).singleElement().satisfies(r -> assertThat(r.body())
+        .contains("\"tap\":\"tap0_capsa\"", "\"mac\":\"02:00:00:00:00:07\""));
+  }
+
+  @Test
+  void aMissingNetworkNamespaceIsRefusedBeforeLaunch() {
+    assertThatThrownBy(() -> backend().boot(spec().networkNamespace(dir.resolve("no-such-netns")).build()))
+        .isInstanceOf(capsa.hypervisor.InvalidVmSpecException.class)
+        .hasMessageContaining("Network namespace does not exist");
+    assertThat(dir.resolve("run")).doesNotExist();
+  }
+
+  @Test
   void agentChannelOverHybridVsock() throws Exception {
     assumeFalse(target.real(), "needs a guest with an agent; the stand-in echoes on the agent port");
     vm = backend().boot(spec().build());

@@ -2,6 +2,7 @@ package capsa.hypervisor.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import capsa.hypervisor.qemu.args.DeviceArgs;
 import capsa.hypervisor.spec.BootSource;
 import capsa.hypervisor.spec.DataSize;
 import capsa.hypervisor.spec.Device;
@@ -76,6 +77,22 @@ class QemuCommandLineTest {
     String append = argv.get(argv.indexOf("-append") + 1);
     assertThat(append).isEqualTo("console=ttyS0 quiet panic=-1 cryptomgr.notests=1 initcall_blacklist=crypto_kdf108_init"
         + " tsc=reliable memhp_default_state=online");
+  }
+
+  @Test
+  void tapNicsUseVhostOnlyWhereTheHostHasVhostNet() {
+    assertThat(new DeviceArgs.NetdevTap("net-nic0", "tap0_capsa", true).toArgs())
+        .containsExactly("-netdev", "tap,id=net-nic0,ifname=tap0_capsa,script=no,downscript=no,vhost=on");
+    assertThat(new HostFacts(false, false, OptionalLong.empty()).vhostNet()).isFalse();
+  }
+
+  @Test
+  void aNetworkNamespaceWrapsTheCommandInNsenter() {
+    assertThat(capsa.hypervisor.NetnsLaunch.wrap(java.util.Optional.of(Path.of("/var/run/netns/p")),
+        List.of("/usr/bin/qemu-system-x86_64", "-S")))
+        .containsExactly("nsenter", "--net=/var/run/netns/p", "--", "/usr/bin/qemu-system-x86_64", "-S");
+    assertThat(capsa.hypervisor.NetnsLaunch.wrap(java.util.Optional.empty(), List.of("qemu")))
+        .containsExactly("qemu");
   }
 
   @Test

@@ -17,6 +17,15 @@ public interface GuestAgent extends AutoCloseable {
 
     CompletableFuture<Void> createSandbox(String sandboxId, String hostname, List<Storage> storages, boolean pidns);
 
+    /**
+     * CreateSandbox with the pod's DNS ({@code dns} = resolv.conf lines, Kata's field 2). Agents that cannot carry
+     * them (test doubles) fall back to the call without.
+     */
+    default CompletableFuture<Void> createSandbox(String sandboxId, String hostname, List<String> dns,
+            List<Storage> storages, boolean pidns) {
+        return createSandbox(sandboxId, hostname, storages, pidns);
+    }
+
     CompletableFuture<Void> destroySandbox();
 
     CompletableFuture<Void> createContainer(String containerId, Spec spec, boolean sandboxPidns);

@@ -1,5 +1,7 @@
 package capsa.shim.agent;
 
+import capsa.proto.agent.ARPNeighbors;
+import capsa.proto.agent.AddARPNeighborsRequest;
 import capsa.proto.agent.AgentServiceGrpc;
 import capsa.proto.agent.CgroupStats;
 import capsa.proto.agent.CloseStdinRequest;
@@ -8,12 +10,16 @@ import capsa.proto.agent.CreateSandboxRequest;
 import capsa.proto.agent.DestroySandboxRequest;
 import capsa.proto.agent.ExecProcessRequest;
 import capsa.proto.agent.GetOOMEventRequest;
+import capsa.proto.agent.Interfaces;
+import capsa.proto.agent.ListInterfacesRequest;
+import capsa.proto.agent.ListRoutesRequest;
 import capsa.proto.agent.OOMEvent;
 import capsa.proto.agent.PauseContainerRequest;
 import capsa.proto.agent.ReadStreamRequest;
 import capsa.proto.agent.ReadStreamResponse;
 import capsa.proto.agent.RemoveContainerRequest;
 import capsa.proto.agent.ResumeContainerRequest;
+import capsa.proto.agent.Routes;
 import capsa.proto.agent.SignalProcessRequest;
 import capsa.proto.agent.StartContainerRequest;
 import capsa.proto.agent.StatsContainerRequest;
@@ -21,8 +27,13 @@ import capsa.proto.agent.StatsContainerResponse;
 import capsa.proto.agent.Storage;
 import capsa.proto.agent.TtyWinResizeRequest;
 import capsa.proto.agent.UpdateContainerRequest;
+import capsa.proto.agent.UpdateInterfaceRequest;
+import capsa.proto.agent.UpdateRoutesRequest;
 import capsa.proto.agent.WaitProcessRequest;
 import capsa.proto.agent.WriteStreamRequest;
+import capsa.proto.agent.types.ARPNeighbor;
+import capsa.proto.agent.types.Interface;
+import capsa.proto.agent.types.Route;
 import capsa.proto.oci.LinuxResources;
 import capsa.proto.oci.Process;
 import capsa.proto.oci.Spec;
@@ -42,7 +53,7 @@ import java.util.function.Function;
  * {@link GuestAgent} over ttrpc. Control calls get {@code controlTimeout} as their deadline (it travels to the agent
  * as {@code timeout_nano}); the long polls get none.
  */
-public final class TtrpcGuestAgent implements GuestAgent {
+public final class TtrpcGuestAgent implements GuestAgent, GuestNetworkAgent {
 
     private final TtrpcClient client;
     private final AgentServiceGrpc.AgentServiceFutureStub stub;
@@ -61,9 +72,16 @@ public final class TtrpcGuestAgent implements GuestAgent {
     @Override
     public CompletableFuture<Void> createSandbox(
             String sandboxId, String hostname, List<Storage> storages, boolean pidns) {
+        return createSandbox(sandboxId, hostname, List.of(), storages, pidns);
+    }
+
+    @Override
+    public CompletableFuture<Void> createSandbox(
+            String sandboxId, String hostname, List<String> dns, List<Storage> storages, boolean pidns) {
         return done(control().createSandbox(CreateSandboxRequest.newBuilder()
                 .setSandboxId(sandboxId)
                 .setHostname(hostname)
+                .addAllDns(dns)
                 .addAllStorages(storages)
                 .setSandboxPidns(pidns)
                 .build()));
@@ -182,6 +200,35 @@ public final class TtrpcGuestAgent implements GuestAgent {
         return done(stub.withDeadlineAfter(controlTimeout.toMillis() + timeoutSeconds * 1000L, TimeUnit.MILLISECONDS)
                 .removeContainer(RemoveContainerRequest.newBuilder()
                         .setContainerId(containerId).setTimeout(timeoutSeconds).build()));
+    }
+
+    @Override
+    public CompletableFuture<Interface> updateInterface(Interface iface) {
+        return map(control().updateInterface(UpdateInterfaceRequest.newBuilder().setInterface(iface).build()),
+                r -> r);
+    }
+
+    @Override
+    public CompletableFuture<List<Route>> updateRoutes(List<Route> routes) {
+        return map(control().updateRoutes(UpdateRoutesRequest.newBuilder()
+                .setRoutes(Routes.newBuilder().addAllRoutes(routes)).build()), Routes::getRoutesList);
+    }
+
+    @Override
+    public CompletableFuture<Void> addArpNeighbors(List<ARPNeighbor> neighbors) {
+        return done(control().addARPNeighbors(AddARPNeighborsRequest.newBuilder()
+                .setNeighbors(ARPNeighbors.newBuilder().addAllARPNeighbors(neighbors)).build()));
+    }
+
+    @Override
+    public CompletableFuture<List<Interface>> listInterfaces() {
+        return map(control().listInterfaces(ListInterfacesRequest.getDefaultInstance()),
+                Interfaces::getInterfacesList);
+    }
+
+    @Override
+    public CompletableFuture<List<Route>> listRoutes() {
+        return map(control().listRoutes(ListRoutesRequest.getDefaultInstance()), Routes::getRoutesList);
     }
 
     @Override

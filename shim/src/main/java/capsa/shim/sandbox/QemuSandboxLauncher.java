@@ -13,6 +13,9 @@ import capsa.shim.devices.ContainerDevices;
 import capsa.shim.devices.DeviceSettings;
 import capsa.shim.devices.VfioDevices;
 import capsa.shim.devices.VfioVm;
+import capsa.shim.network.NetworkException;
+import capsa.shim.network.PodNetworking;
+import capsa.shim.network.SandboxNetwork;
 import capsa.shim.rootfs.RunDirs;
 import capsa.ttrpc.client.TtrpcClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -60,19 +64,22 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
     private final Path runRoot;
     private final Executor callbacks;
     private final DeviceSettings deviceSettings;
+    private final PodNetworking networking;
 
-    public QemuSandboxLauncher(Hypervisor hypervisor, Settings settings, Path runRoot, Executor callbacks) {
-        this(hypervisor, settings, runRoot, callbacks, DeviceSettings.disabled());
+    public QemuSandboxLauncher(Hypervisor hypervisor, Settings settings, Path runRoot, Executor callbacks,
+            PodNetworking networking) {
+        this(hypervisor, settings, runRoot, callbacks, DeviceSettings.disabled(), networking);
     }
 
     /** With VFIO passthrough as {@code deviceSettings} allow (enabled: every sandbox VM is q35 with root ports). */
     public QemuSandboxLauncher(Hypervisor hypervisor, Settings settings, Path runRoot, Executor callbacks,
-            DeviceSettings deviceSettings) {
+            DeviceSettings deviceSettings, PodNetworking networking) {
         this.hypervisor = hypervisor;
         this.settings = settings;
         this.runRoot = runRoot;
         this.callbacks = callbacks;
         this.deviceSettings = deviceSettings;
+        this.networking = networking;
     }
 
     /** The per-sandbox directory (the share lives in {@code shared/} below it). */
@@ -82,11 +89,33 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
 
     @Override
     public SandboxVm launch(String sandboxId, Path shareDir) {
-        return launch(sandboxId, shareDir, capsa.proto.oci.Spec.getDefaultInstance());
+        return launch(sandboxId, shareDir, capsa.proto.oci.Spec.getDefaultInstance(), Optional.empty());
     }
 
     @Override
     public SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec) {
+        return launch(sandboxId, shareDir, sandboxSpec, Optional.empty());
+    }
+
+    @Override
+    public SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec,
+            Optional<Path> netns) {
+        SandboxNetwork net;
+        try {
+            net = networking.attach(netns);
+        } catch (NetworkException e) {
+            throw new TaskException.Unavailable("pod network of " + sandboxId + ": " + e.getMessage(), e);
+        }
+        try {
+            return launch(sandboxId, shareDir, sandboxSpec, net);
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
+    private SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec,
+            SandboxNetwork net) {
         Path dir = sandboxDir(sandboxId);
         VmSpec spec;
         VfioDevices devices = new VfioDevices(deviceSettings);
@@ -99,6 +128,8 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
                     .consoleLog(dir.resolve("console.log"))
                     .vmmLog(dir.resolve("vmm.log"))
                     .runtimeDir(dir.resolve("vm"));
+            net.nics().forEach(b::nic);
+            net.vmmNamespace().ifPresent(b::networkNamespace);
             if (deviceSettings.enabled()) {
                 // Passthrough needs PCIe: q35 with a root port per cold-plugged function plus spares for hot-plug.
                 plan.applyTo(b.machine(MachineType.Q35));
@@ -122,10 +153,21 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
             TtrpcClient client = TtrpcClient.over(ch, callbacks);
             log.info("sandbox {}: VM pid {} agent ready ({})", sandboxId, pid, vm.timeline().describe());
             devices.booted(VfioVm.of(vm));
+            TtrpcGuestAgent agent = new TtrpcGuestAgent(client, settings.controlTimeout());
+            try {
+                GuestNetworkSetup.apply(agent, net.guestNetwork());
+            } catch (TaskException.Unavailable e) {
+                log.warn("sandbox {}: {}; console tail:\n{}", sandboxId, e.getMessage(), tail(spec.consoleLog()));
+                agent.close();
+                vm.close();
+                deleteLogs(dir);
+                throw e;
+            }
             writeState(dir, new SandboxStateFile(sandboxId, pid, hypervisor.name(), spec.vcpus(),
                     (int) spec.memory().toMebibytes(), Instant.now(), settings.config().origin().describe()));
-            return new QemuSandboxVm(vm, new TtrpcGuestAgent(client, settings.controlTimeout()), pid,
-                    settings.image().kernelRelease(), dir, devices);
+            return new QemuSandboxVm(vm, agent, pid, settings.image().kernelRelease(), dir, devices, net);
+        } catch (TaskException.Unavailable e) {
+            throw e;
         } catch (RuntimeException e) {
             log.warn("sandbox {}: agent unreachable; console tail:\n{}", sandboxId, tail(spec.consoleLog()));
             vm.close();
@@ -185,14 +227,17 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
         private final Path dir;
         private final CompletableFuture<Void> exited;
         private final ContainerDevices devices;
+        private final SandboxNetwork net;
 
-        QemuSandboxVm(Vm vm, GuestAgent agent, int pid, String kernelRelease, Path dir, ContainerDevices devices) {
+        QemuSandboxVm(Vm vm, GuestAgent agent, int pid, String kernelRelease, Path dir, ContainerDevices devices,
+                SandboxNetwork net) {
             this.devices = devices;
             this.vm = vm;
             this.agent = agent;
             this.pid = pid;
             this.kernelRelease = kernelRelease;
             this.dir = dir;
+            this.net = net;
             this.exited = vm.exit().thenApply(e -> null);
         }
 
@@ -223,8 +268,13 @@ public final class QemuSandboxLauncher implements SandboxLauncher {
 
         @Override
         public void stop() {
-            agent.close();
-            vm.close();
+            try {
+                agent.close();
+                vm.close();
+            } finally {
+                // After the VMM let go of the taps: the namespace is left as CNI made it.
+                net.close();
+            }
         }
 
         @Override

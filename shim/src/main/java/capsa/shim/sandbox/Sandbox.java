@@ -70,21 +70,14 @@ public final class Sandbox {
      * Boots the VM (sharing {@code share}), creates the agent's sandbox, and watches the VM's death. On failure
      * the VM is stopped again.
      *
-     * @param pidns the pod shares one pid namespace among its containers
+     * @param sandboxSpec the first task's spec (devices to cold-plug)
+     * @param setup hostname, pid namespace sharing, network namespace and DNS from that spec
      */
-    public static Sandbox start(String id, String hostname, boolean pidns, SandboxShare share,
+    public static Sandbox start(String id, capsa.proto.oci.Spec sandboxSpec, SandboxSetup setup, SandboxShare share,
             SandboxLauncher launcher, EventPublisher events, Executor blocking, Clock clock) {
-        return start(id, capsa.proto.oci.Spec.newBuilder().setHostname(hostname).build(), pidns, share, launcher,
-                events, blocking, clock);
-    }
-
-    /** As above, with the sandbox's own spec: the devices it asks for are cold-plugged into the VM. */
-    public static Sandbox start(String id, capsa.proto.oci.Spec sandboxSpec, boolean pidns, SandboxShare share,
-            SandboxLauncher launcher, EventPublisher events, Executor blocking, Clock clock) {
-        String hostname = sandboxSpec.getHostname();
-        SandboxVm vm = launcher.launch(id, share.dir(), sandboxSpec);
+        SandboxVm vm = launcher.launch(id, share.dir(), sandboxSpec, setup.netns());
         try {
-            vm.agent().createSandbox(id, hostname, SandboxStorages.all(), pidns).join();
+            vm.agent().createSandbox(id, setup.hostname(), setup.dns(), SandboxStorages.all(), setup.pidns()).join();
         } catch (CompletionException e) {
             vm.close();
             throw new TaskException.Unavailable(

@@ -2,13 +2,14 @@ package capsa.shim.sandbox;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /** Boots the VM of a new sandbox, with {@code shareDir} exported as the {@code kataShared} 9p tag. */
 @FunctionalInterface
 public interface SandboxLauncher {
 
     /**
-     * Blocking: returns once the agent answers.
+     * Blocking: returns once the agent answers (and the guest has the pod network, before CreateSandbox).
      *
      * @throws TaskException.Unavailable when the VM or agent did not come up (nothing is left running)
      */
@@ -20,6 +21,14 @@ public interface SandboxLauncher {
      */
     default SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec) {
         return launch(sandboxId, shareDir);
+    }
+
+    /**
+     * As above, and the pod's network namespace (from the spec), whose interfaces become the VM's NICs; the guest
+     * has them before CreateSandbox. Launchers without networking (test doubles) ignore it.
+     */
+    default SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec, Optional<Path> netns) {
+        return launch(sandboxId, shareDir, sandboxSpec);
     }
 
     /**

@@ -14,6 +14,8 @@ import capsa.hypervisor.qemu.QemuHypervisor;
 import capsa.shim.daemon.TaskServiceContext;
 import capsa.shim.daemon.TaskServiceFactory;
 import capsa.shim.devices.DeviceSettings;
+import capsa.shim.network.InternetworkingModel;
+import capsa.shim.network.PodNetworking;
 import capsa.shim.rootfs.LinuxMounter;
 import capsa.shim.sandbox.GuestImage;
 import capsa.shim.sandbox.QemuSandboxLauncher;
@@ -107,7 +109,12 @@ public final class CapsaTaskServiceFactory implements TaskServiceFactory {
         QemuHypervisor hypervisor = new QemuHypervisor(qemu, group, HostFacts.probe(qemu.binary()), mapper,
                 vsock.map(c -> c));
         return new QemuSandboxLauncher(hypervisor, new QemuSandboxLauncher.Settings(image, config), runRoot,
-                context.blockingExecutor(), deviceSettings(config));
+                context.blockingExecutor(), deviceSettings(config), PodNetworking.of(networkModel(config), mapper));
+    }
+
+    /** {@code [runtime] internetworking_model}: how the pod's CNI interfaces reach the VM. */
+    static InternetworkingModel networkModel(EffectiveConfig config) {
+        return InternetworkingModel.parse(config.internetworkingModel().tomlName());
     }
 
     /**

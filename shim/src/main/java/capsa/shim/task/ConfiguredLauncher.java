@@ -8,6 +8,7 @@ import capsa.shim.sandbox.SandboxVm;
 import capsa.shim.sandbox.TaskException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -49,5 +50,10 @@ final class ConfiguredLauncher implements SandboxLauncher {
     @Override
     public SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec) {
         return forPod(sandboxSpec.getAnnotationsMap()).launch(sandboxId, shareDir, sandboxSpec);
+    }
+
+    @Override
+    public SandboxVm launch(String sandboxId, Path shareDir, capsa.proto.oci.Spec sandboxSpec, Optional<Path> netns) {
+        return forPod(sandboxSpec.getAnnotationsMap()).launch(sandboxId, shareDir, sandboxSpec, netns);
     }
 }

@@ -2,12 +2,15 @@ package capsa.shim.task;
 
 import capsa.proto.oci.Spec;
 import capsa.shim.events.EventPublisher;
+import capsa.shim.network.SpecNamespaces;
+import capsa.shim.network.SpecResolvConf;
 import capsa.shim.rootfs.Mounter;
 import capsa.shim.rootfs.RunDirs;
 import capsa.shim.rootfs.SandboxShare;
 import capsa.shim.sandbox.CreateTask;
 import capsa.shim.sandbox.Sandbox;
 import capsa.shim.sandbox.SandboxLauncher;
+import capsa.shim.sandbox.SandboxSetup;
 import capsa.shim.sandbox.TaskException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -62,8 +65,9 @@ public final class SandboxHost {
                 throw new TaskException.Internal("cannot create the share " + shareDir + ": " + e.getMessage(), e);
             }
             try {
-                sandbox = Sandbox.start(sandboxId, t.spec(), sharesPidNamespace(t.spec()), share,
-                        podLauncher, events, blocking, clock);
+                SandboxSetup setup = new SandboxSetup(t.spec().getHostname(), sharesPidNamespace(t.spec()),
+                        SpecNamespaces.network(t.spec()), SpecResolvConf.dnsLines(t.spec()));
+                sandbox = Sandbox.start(sandboxId, t.spec(), setup, share, podLauncher, events, blocking, clock);
             } catch (RuntimeException e) {
                 try {
                     share.close();

@@ -71,12 +71,19 @@ public final class DeviceArgs {
     }
   }
 
-  /** {@code -netdev tap} on an existing tap; {@code vhost=off} because vhost-net is not on every host. */
-  public record NetdevTap(String id, String ifname) implements QemuArg {
+  /**
+   * {@code -netdev tap} on an existing tap, opened by name (QEMU runs in the tap's network namespace);
+   * {@code vhost=on} only where {@code /dev/vhost-net} exists.
+   */
+  public record NetdevTap(String id, String ifname, boolean vhost) implements QemuArg {
+    public NetdevTap(String id, String ifname) {
+      this(id, ifname, false);
+    }
+
     @Override
     public List<String> toArgs() {
       return List.of("-netdev", QemuOpts.of("tap").add("id", id).add("ifname", ifname).add("script", "no")
-          .add("downscript", "no").flag("vhost", false).toString());
+          .add("downscript", "no").flag("vhost", vhost).toString());
     }
   }
 
