@@ -28,7 +28,7 @@ import java.util.Optional;
  *
  * <p>Never touches a sandbox whose daemon still runs: the caller checks the socket, and {@link #daemonAlive} also
  * looks for a process whose command line names the group socket (a daemon that is shutting down has already
- * removed its socket but is still cleaning up). A pid is killed only if its command line names this sandbox's
+ * removed its socket but is still cleaning up) or serves the same group id. A pid is killed only if its command line names this sandbox's
  * pidfile (QEMU's {@code -pidfile} argument) and it started no later than the pidfile was written: a recycled pid
  * cannot pass both. Idempotent; every step tolerates what is already gone.
  */
@@ -69,7 +69,7 @@ final class SandboxSweeper {
         if (found.isEmpty() || !Files.isDirectory(found.get(), LinkOption.NOFOLLOW_LINKS)) {
             return Result.NOTHING;
         }
-        if (daemonAlive(socket)) {
+        if (daemonAlive(socket, sid)) {
             return Result.NOTHING;
         }
         Path dir = found.get();
@@ -83,13 +83,24 @@ final class SandboxSweeper {
         return new Result(killed, unmounted, removed);
     }
 
-    /** Whether a process other than this one has {@code socket} in its command line (the daemon's -socket). */
-    static boolean daemonAlive(Path socket) {
+    /**
+     * Whether a process other than this one is a daemon that may own {@code <runRoot>/<sid>}: one whose command line
+     * names {@code socket}, or any {@code serve} with {@code -id sid} — the sandbox directory is keyed by the group
+     * id alone, so a daemon of the same id under another containerd or namespace shares it and must be left alone.
+     */
+    static boolean daemonAlive(Path socket, String sid) {
         String needle = socket.toAbsolutePath().toString();
         long self = ProcessHandle.current().pid();
         return ProcessHandle.allProcesses()
                 .filter(p -> p.pid() != self)
-                .anyMatch(p -> cmdline(p.pid()).contains(needle));
+                .map(p -> cmdline(p.pid()))
+                .anyMatch(c -> c.contains(needle) || servesGroup(List.of(c.split("\0")), sid));
+    }
+
+    static boolean servesGroup(List<String> args, String sid) {
+        int id = args.indexOf("-id");
+        return !args.isEmpty() && args.get(args.size() - 1).equals("serve") && args.contains("-socket")
+                && id >= 0 && id + 1 < args.size() && args.get(id + 1).equals(sid);
     }
 
     /** SIGKILLs the QEMU recorded in {@code pidFile} if it is still that QEMU, and waits until it is gone. */

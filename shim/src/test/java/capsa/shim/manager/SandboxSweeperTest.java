@@ -109,6 +109,20 @@ class SandboxSweeperTest {
     }
 
     @Test
+    void aDaemonOfTheSameGroupIdUnderAnotherSocketKeepsTheSandbox() throws Exception {
+        Process other = standIn("-namespace", "other", "-id", "s5", "-socket", "/elsewhere/x.sock", "serve");
+        Path pidFile = runRoot.resolve("s5/vm/qemu.pid").toAbsolutePath();
+        Process qemu = standIn("-pidfile", pidFile.toString());
+        Path dir = sandbox("s5", qemu.pid());
+
+        assertThat(sweeper().sweep("s5", runRoot.resolve("mine.sock"))).isEqualTo(SandboxSweeper.Result.NOTHING);
+        assertThat(qemu.isAlive()).isTrue();
+        assertThat(dir).exists();
+        assertThat(other.isAlive()).isTrue();
+        assertThat(SandboxSweeper.servesGroup(List.of("x", "-id", "s5", "-socket", "s", "serve"), "s6")).isFalse();
+    }
+
+    @Test
     void groupIdsThatAreNotPlainNamesAreRefused() {
         for (String bad : List.of("", ".", "..", "a/b", "../x")) {
             assertThat(sweeper().sandboxDir(bad)).as(bad).isEmpty();
