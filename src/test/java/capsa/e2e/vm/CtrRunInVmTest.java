@@ -140,10 +140,12 @@ class CtrRunInVmTest {
     void sigtermReachesTheProcessAndItsExitStatusIsReported() throws Exception {
         String id = id("c7");
         CommandResult run = containerd.ctr(CTR, "run", "-d", "--runtime", CapsaShimBinary.RUNTIME, image, id,
-                "sh", "-c", "trap 'exit 143' TERM; while true; do sleep 1; done");
+                "sh", "-c", "trap 'exit 143' TERM; touch /tmp/armed; while true; do sleep 1; done");
         assertThat(run.exitCode()).as(run.describe()).isZero();
-        awaitTrue("task running", () -> containerd.ctr(CTR, "task", "ls").stdout().lines()
-                .anyMatch(l -> l.startsWith(id) && l.contains("RUNNING")));
+        // RUNNING is not enough: a SIGTERM that arrives before the trap is set is dropped by the kernel (the shell
+        // is its pid namespace's init and has no handler yet), and the task would never stop.
+        awaitTrue("trap armed", () -> containerd.ctr(CTR, "task", "exec", "--exec-id", "armed" + System.nanoTime(),
+                id, "test", "-e", "/tmp/armed").exitCode() == 0);
         CommandResult kill = containerd.ctr(CTR, "task", "kill", id); // SIGTERM by default
         assertThat(kill.exitCode()).as(kill.describe()).isZero();
         awaitTrue("task stopped", () -> containerd.ctr(CTR, "task", "ls").stdout().lines()
