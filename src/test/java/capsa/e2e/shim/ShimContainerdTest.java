@@ -2,11 +2,10 @@ package capsa.e2e.shim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import capsa.e2e.support.BusyboxImage;
 import capsa.e2e.support.CapsaShimBinary;
 import capsa.e2e.support.CommandResult;
-import capsa.e2e.support.ContainerdConfig;
 import capsa.e2e.support.PrivateContainerd;
+import capsa.e2e.support.ShimContainerd;
 import capsa.shim.manager.GroupLock;
 import capsa.shim.manager.ShimSocketAddress;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,28 +33,22 @@ class ShimContainerdTest {
     private static final Duration CTR_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration GONE_TIMEOUT = Duration.ofSeconds(60);
 
-    private CapsaShimBinary shim;
+    private ShimContainerd fixture;
     private PrivateContainerd containerd;
     private String image;
 
     @BeforeAll
-    void start() throws Exception {
-        shim = CapsaShimBinary.install();
-        java.util.Map<String, String> env = new java.util.HashMap<>(shim.containerdEnv());
+    void start() {
         // No guest image: Create must fail before any VM exists, and cleanly.
-        env.put("CAPSA_GUEST_MANIFEST", "/nonexistent/capsa/manifest.properties");
-        containerd = PrivateContainerd.start(ContainerdConfig.plain().withEnv(env));
-        image = BusyboxImage.buildAndImport(containerd, "default");
+        fixture = ShimContainerd.start(Map.of("CAPSA_GUEST_MANIFEST", "/nonexistent/capsa/manifest.properties"));
+        containerd = fixture.containerd();
+        image = fixture.image();
     }
 
     @AfterAll
     void stop() {
-        try {
-            if (containerd != null) {
-                containerd.close();
-            }
-        } finally {
-            shim.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

@@ -2,20 +2,18 @@ package capsa.e2e.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import capsa.e2e.support.BusyboxImage;
 import capsa.e2e.support.CapsaShimBinary;
 import capsa.e2e.support.CommandResult;
 import capsa.e2e.support.Commands;
-import capsa.e2e.support.ContainerdConfig;
 import capsa.e2e.support.PrivateContainerd;
 import capsa.e2e.support.ScratchDir;
+import capsa.e2e.support.ShimContainerd;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +35,7 @@ class AgentUnreachableAtBootTest {
     private static final String AGENT_TIMEOUT_SECONDS = "15";
 
     private ScratchDir guestDir;
-    private CapsaShimBinary shim;
+    private ShimContainerd fixture;
     private PrivateContainerd containerd;
     private String image;
 
@@ -46,29 +44,21 @@ class AgentUnreachableAtBootTest {
         GuestImageFixture guest = GuestImageFixture.require();
         guestDir = ScratchDir.create();
         Path manifest = writeAgentlessImage(guestDir.path(), guest);
-        shim = CapsaShimBinary.install();
-        Map<String, String> env = new HashMap<>(shim.containerdEnv());
-        env.put("CAPSA_GUEST_MANIFEST", manifest.toString());
-        env.put("CAPSA_AGENT_TIMEOUT_SECONDS", AGENT_TIMEOUT_SECONDS);
-        containerd = PrivateContainerd.start(ContainerdConfig.plain().withEnv(env));
-        image = BusyboxImage.buildAndImport(containerd, "default");
+        fixture = ShimContainerd.start(Map.of("CAPSA_GUEST_MANIFEST", manifest.toString(),
+                "CAPSA_AGENT_TIMEOUT_SECONDS", AGENT_TIMEOUT_SECONDS));
+        containerd = fixture.containerd();
+        image = fixture.image();
     }
 
     @AfterAll
     void stop() {
         try {
-            if (containerd != null) {
-                containerd.close();
+            if (fixture != null) {
+                fixture.close();
             }
         } finally {
-            try {
-                if (shim != null) {
-                    shim.close();
-                }
-            } finally {
-                if (guestDir != null) {
-                    guestDir.close();
-                }
+            if (guestDir != null) {
+                guestDir.close();
             }
         }
     }

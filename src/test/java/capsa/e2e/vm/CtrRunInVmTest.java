@@ -2,18 +2,16 @@ package capsa.e2e.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import capsa.e2e.support.BusyboxImage;
 import capsa.e2e.support.CapsaShimBinary;
 import capsa.e2e.support.CommandResult;
 import capsa.e2e.support.Commands;
-import capsa.e2e.support.ContainerdConfig;
 import capsa.e2e.support.PrivateContainerd;
+import capsa.e2e.support.ShimContainerd;
 import capsa.shim.manager.ShimSocketAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -38,30 +36,22 @@ class CtrRunInVmTest {
     private static final Path RUN_ROOT = Path.of("/run/capsa/sandboxes");
 
     private GuestImageFixture guest;
-    private CapsaShimBinary shim;
+    private ShimContainerd fixture;
     private PrivateContainerd containerd;
     private String image;
 
     @BeforeAll
-    void start() throws Exception {
+    void start() {
         guest = GuestImageFixture.require();
-        shim = CapsaShimBinary.install();
-        Map<String, String> env = new HashMap<>(shim.containerdEnv());
-        env.put("CAPSA_GUEST_MANIFEST", guest.manifest().toString());
-        containerd = PrivateContainerd.start(ContainerdConfig.plain().withEnv(env));
-        image = BusyboxImage.buildAndImport(containerd, "default");
+        fixture = ShimContainerd.start(Map.of("CAPSA_GUEST_MANIFEST", guest.manifest().toString()));
+        containerd = fixture.containerd();
+        image = fixture.image();
     }
 
     @AfterAll
     void stop() {
-        try {
-            if (containerd != null) {
-                containerd.close();
-            }
-        } finally {
-            if (shim != null) {
-                shim.close();
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

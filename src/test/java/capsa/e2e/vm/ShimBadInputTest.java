@@ -3,11 +3,10 @@ package capsa.e2e.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import capsa.e2e.support.BusyboxImage;
 import capsa.e2e.support.CapsaShimBinary;
 import capsa.e2e.support.CommandResult;
-import capsa.e2e.support.ContainerdConfig;
 import capsa.e2e.support.PrivateContainerd;
+import capsa.e2e.support.ShimContainerd;
 import capsa.proto.containerd.runtime.bootstrap.v1.BootstrapParams;
 import capsa.proto.containerd.task.v2.CreateTaskRequest;
 import capsa.proto.containerd.task.v2.DeleteRequest;
@@ -20,12 +19,10 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -58,21 +55,17 @@ class ShimBadInputTest {
             """;
     private static final String RUNNING = "badrun";
 
-    private CapsaShimBinary shim;
+    private ShimContainerd fixture;
     private PrivateContainerd containerd;
-    private Map<String, String> env;
     private final List<String> directIds = new ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
         GuestImageFixture guest = GuestImageFixture.require();
-        shim = CapsaShimBinary.install();
-        env = new HashMap<>(shim.containerdEnv());
-        env.put("CAPSA_GUEST_MANIFEST", guest.manifest().toString());
-        containerd = PrivateContainerd.start(ContainerdConfig.plain().withEnv(env));
-        String image = BusyboxImage.buildAndImport(containerd, "default");
-        CommandResult run = containerd.ctr(CTR, "run", "-d", "--runtime", CapsaShimBinary.RUNTIME, image, RUNNING,
-                "sleep", "3600");
+        fixture = ShimContainerd.start(Map.of("CAPSA_GUEST_MANIFEST", guest.manifest().toString()));
+        containerd = fixture.containerd();
+        CommandResult run = containerd.ctr(CTR, "run", "-d", "--runtime", CapsaShimBinary.RUNTIME, fixture.image(),
+                RUNNING, "sleep", "3600");
         assertThat(run.exitCode()).as(run.describe()).isZero();
     }
 
@@ -83,17 +76,14 @@ class ShimBadInputTest {
             containerd.ctr(CTR, "containers", "rm", RUNNING);
             VmLeftovers.awaitNoneFor(containerd, RUNNING);
         } finally {
-            try {
-                containerd.close();
-            } finally {
-                shim.close();
-            }
+            fixture.close();
         }
     }
 
     private DirectShim direct(String id, String configJson) {
         directIds.add(id);
-        return DirectShim.bundle(containerd, shim, Map.of("CAPSA_GUEST_MANIFEST", env.get("CAPSA_GUEST_MANIFEST")),
+        return DirectShim.bundle(containerd, fixture.shim(),
+                Map.of("CAPSA_GUEST_MANIFEST", fixture.env().get("CAPSA_GUEST_MANIFEST")),
                 id, configJson);
     }
 

@@ -2,17 +2,15 @@ package capsa.e2e.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import capsa.e2e.support.BusyboxImage;
 import capsa.e2e.support.CapsaShimBinary;
 import capsa.e2e.support.CommandResult;
 import capsa.e2e.support.Commands;
-import capsa.e2e.support.ContainerdConfig;
 import capsa.e2e.support.CtrEvents;
 import capsa.e2e.support.PrivateContainerd;
+import capsa.e2e.support.ShimContainerd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,30 +34,22 @@ class ShimDeathInVmTest {
     private static final Duration EXIT_EVENT = Duration.ofSeconds(90);
 
     private GuestImageFixture guest;
-    private CapsaShimBinary shim;
+    private ShimContainerd fixture;
     private PrivateContainerd containerd;
     private String image;
 
     @BeforeAll
-    void start() throws Exception {
+    void start() {
         guest = GuestImageFixture.require();
-        shim = CapsaShimBinary.install();
-        Map<String, String> env = new HashMap<>(shim.containerdEnv());
-        env.put("CAPSA_GUEST_MANIFEST", guest.manifest().toString());
-        containerd = PrivateContainerd.start(ContainerdConfig.plain().withEnv(env));
-        image = BusyboxImage.buildAndImport(containerd, "default");
+        fixture = ShimContainerd.start(Map.of("CAPSA_GUEST_MANIFEST", guest.manifest().toString()));
+        containerd = fixture.containerd();
+        image = fixture.image();
     }
 
     @AfterAll
     void stop() {
-        try {
-            if (containerd != null) {
-                containerd.close();
-            }
-        } finally {
-            if (shim != null) {
-                shim.close();
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
