@@ -1,5 +1,7 @@
 package capsa.shim.manager;
 
+import capsa.config.ConfigKeys;
+import capsa.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -15,10 +17,13 @@ import java.util.Map;
  */
 public final class RunRoot {
 
-    /** The default. */
-    public static final Path DEFAULT = Path.of("/run/capsa/sandboxes");
-    /** Environment variable overriding {@link #DEFAULT} (containerd passes its environment to every shim command). */
-    public static final String ENV = "CAPSA_RUN_ROOT";
+    /** The configuration's default {@code run_root} (a compile-time constant: no configuration class is loaded). */
+    public static final Path DEFAULT = Path.of(ConfigKeys.RUN_ROOT);
+    /**
+     * The variable the configuration loader also honours for {@code run_root} (containerd passes its environment to
+     * every shim command).
+     */
+    public static final String ENV = ConfigLoader.RUN_ROOT_ENV;
 
     private RunRoot() {}
 
