@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Passthrough settings of the shim (to be filled from the configuration module).
+ * Passthrough settings of the shim ({@code CapsaTaskServiceFactory} builds them from the configuration's VFIO keys).
  *
  * @param enabled VFIO passthrough allowed at all; when false a pod asking for a device is refused
  * @param sysfs the host sysfs root ({@code /sys}; a fake tree in tests)
@@ -29,7 +29,7 @@ public record DeviceSettings(boolean enabled, Path sysfs, List<Path> cdiDirs, bo
     Objects.requireNonNull(passthrough, "passthrough");
   }
 
-  /** Passthrough off (today's default until the configuration module enables it). */
+  /** Passthrough off (the default: no {@code cold_plug_vfio}/{@code hot_plug_vfio} port configured). */
   public static DeviceSettings disabled() {
     return new DeviceSettings(false, Path.of("/sys"), STANDARD_CDI_DIRS, false, true, PassthroughSettings.defaults());
   }
